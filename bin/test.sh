@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the solution (unit, real-socket, real-client, real-ZooKeeper) and prints one summary line
+# "N passed, N failed" at the end. Exit status is non-zero when a test failed or the build broke.
+# Usage: bin/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Storage]
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$BROKER_HOME"
+results="$BROKER_HOME/TestResults"
+rm -rf "$results"
+if ! dotnet build Broker.sln -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# The broker binary the integration tests launch as a separate process (kill -9 tests need a real process).
+ensure_built Broker.Host broker >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test Broker.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+summary=$(python3 - "$results" <<'PY'
+import sys, glob, re
+passed = failed = 0
+for f in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    text = open(f, encoding="utf-8", errors="replace").read()
+    m = re.search(r"<Counters [^>]*>", text)
+    if not m: continue
+    c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+print(f"{passed} passed, {failed} failed")
+PY
+)
+if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed" ]]; then
+  # dotnet test failed without a failing test (e.g. a crashed test host): count it as a failure.
+  summary="${summary% 0 failed} 1 failed"
+fi
+echo "$summary"
+exit $status

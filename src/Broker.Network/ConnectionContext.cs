@@ -1,0 +1,31 @@
+using System.IO.Pipelines;
+using System.Net;
+
+namespace Broker.Network;
+
+/// <summary>
+/// One accepted connection as seen by the application: a duplex pipe plus identity. Thread-safety: the pipe ends
+/// follow System.IO.Pipelines rules (one reader and one writer at a time); <see cref="Abort"/> may be called from any
+/// thread.
+/// </summary>
+public abstract class ConnectionContext
+{
+    /// <summary>Process-unique id, used in every connection-scoped log line.</summary>
+    public abstract long Id { get; }
+
+    public abstract EndPoint? RemoteEndPoint { get; }
+
+    public abstract EndPoint? LocalEndPoint { get; }
+
+    /// <summary>Input carries bytes received from the peer; Output carries bytes to send.</summary>
+    public abstract IDuplexPipe Transport { get; }
+
+    /// <summary>Cancelled when the listener begins a graceful shutdown: finish the request in flight, then return.</summary>
+    public abstract CancellationToken ShutdownRequested { get; }
+
+    /// <summary>Closes the socket at once; pending reads complete.</summary>
+    public abstract void Abort(string reason);
+
+    /// <summary>Remote address and port as a short string for logs ("127.0.0.1:51234").</summary>
+    public string RemoteDisplay => RemoteEndPoint?.ToString() ?? "unknown";
+}

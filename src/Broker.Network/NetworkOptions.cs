@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace Broker.Network;
+
+/// <summary>Transport settings. Sizes are bytes.</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>Received bytes that may be buffered before the socket read loop pauses (backpressure).</summary>
+    public long InputPauseThreshold { get; init; } = 1024 * 1024;
+
+    /// <summary>Unsent bytes that may be buffered before the application's FlushAsync waits (backpressure).</summary>
+    public long OutputPauseThreshold { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Socket SO_SNDBUF / SO_RCVBUF; -1 keeps the OS default (Kafka's meaning).</summary>
+    public int SendBufferBytes { get; init; } = -1;
+
+    public int ReceiveBufferBytes { get; init; } = -1;
+
+    /// <summary>How long a graceful shutdown waits for connections to finish their request in flight.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>A local endpoint to listen on, with the listener name it belongs to (e.g. PLAINTEXT).</summary>
+public sealed record ListenEndpoint(string Name, IPEndPoint EndPoint);

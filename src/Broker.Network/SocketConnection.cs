@@ -1,0 +1,153 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Network;
+
+/// <summary>
+/// Turns one socket into a duplex pipe: <see cref="DoReceiveAsync"/> fills the input pipe, <see cref="DoSendAsync"/>
+/// drains the output pipe. Socket errors complete the pipes; they never throw upward.
+/// Backpressure: when the application does not read, the input pipe's pause threshold makes FlushAsync wait, so the
+/// receive loop stops reading and TCP flow control pushes back on the peer.
+/// </summary>
+internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
+{
+    private readonly Socket _socket;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _aborted = new();
+    private int _abortedFlag;
+
+    public SocketConnection(long id, Socket socket, NetworkOptions options, CancellationToken shutdown, ILogger logger)
+    {
+        Id = id;
+        _socket = socket;
+        _logger = logger;
+        ShutdownRequested = shutdown;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+        _input = new Pipe(new PipeOptions(
+            pauseWriterThreshold: options.InputPauseThreshold,
+            resumeWriterThreshold: options.InputPauseThreshold / 2,
+            useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(
+            pauseWriterThreshold: options.OutputPauseThreshold,
+            resumeWriterThreshold: options.OutputPauseThreshold / 2,
+            useSynchronizationContext: false));
+    }
+
+    public override long Id { get; }
+
+    public override EndPoint? RemoteEndPoint { get; }
+
+    public override EndPoint? LocalEndPoint { get; }
+
+    public override IDuplexPipe Transport => this;
+
+    public override CancellationToken ShutdownRequested { get; }
+
+    PipeReader IDuplexPipe.Input => _input.Reader;
+
+    PipeWriter IDuplexPipe.Output => _output.Writer;
+
+    /// <summary>Runs both loops and the application; returns when all three are done and the socket is closed.</summary>
+    public async Task RunAsync(IConnectionHandler handler)
+    {
+        var receive = DoReceiveAsync();
+        var send = DoSendAsync();
+        try
+        {
+            await handler.OnConnectedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            NetworkLog.HandlerFailed(_logger, Id, RemoteDisplay, ex);
+        }
+        finally
+        {
+            // The application is done: let the sender drain what was written, then stop receiving.
+            await _output.Writer.CompleteAsync().ConfigureAwait(false);
+            await _input.Reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        await send.ConfigureAwait(false);
+        Abort("connection finished");
+        await receive.ConfigureAwait(false);
+        _socket.Dispose();
+        _aborted.Dispose();
+    }
+
+    public override void Abort(string reason)
+    {
+        if (Interlocked.Exchange(ref _abortedFlag, 1) != 0) return;
+        NetworkLog.ConnectionClosing(_logger, Id, RemoteDisplay, reason);
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _socket.Close();
+        try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
+        _output.Reader.CancelPendingRead();
+    }
+
+    private async Task DoReceiveAsync()
+    {
+        var writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(8192);
+                int read = await _socket.ReceiveAsync(memory, SocketFlags.None, _aborted.Token).ConfigureAwait(false);
+                if (read == 0) break; // peer closed its side
+                writer.Advance(read);
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled) break;
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (SocketException ex) when (IsConnectionReset(ex)) { }
+        catch (ObjectDisposedException) { }
+        catch (Exception ex) { error = ex; }
+        await writer.CompleteAsync(error).ConfigureAwait(false);
+    }
+
+    private async Task DoSendAsync()
+    {
+        var reader = _output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled) break;
+                var buffer = result.Buffer;
+                foreach (var segment in buffer)
+                {
+                    var remaining = segment;
+                    while (!remaining.IsEmpty)
+                    {
+                        int sent = await _socket.SendAsync(remaining, SocketFlags.None, _aborted.Token).ConfigureAwait(false);
+                        remaining = remaining[sent..];
+                    }
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted) break;
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            // Unblock the application if it is waiting to write to a peer that is gone.
+            _input.Writer.CancelPendingFlush();
+        }
+    }
+
+    private static bool IsConnectionReset(SocketException ex) =>
+        ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
+            or SocketError.OperationAborted or SocketError.Interrupted;
+}

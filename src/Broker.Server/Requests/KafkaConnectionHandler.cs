@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Broker.Network;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+using Broker.Protocol.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Requests;
+
+/// <summary>
+/// The Kafka frame loop of one connection: pipe → frame → header → decode → handler → encode → pipe.
+/// Requests are served one at a time, so responses leave in request order (Kafka mutes a channel the same way).
+/// Protocol faults close only this connection. Stateless itself: one instance serves every connection.
+/// </summary>
+public sealed partial class KafkaConnectionHandler : IConnectionHandler
+{
+    private readonly RequestDispatcher _dispatcher;
+    private readonly int _maxRequestBytes;
+    private readonly ILogger _logger;
+
+    public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger)
+    {
+        _dispatcher = dispatcher;
+        _maxRequestBytes = maxRequestBytes;
+        _logger = logger;
+    }
+
+    public async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        while (!connection.ShutdownRequested.IsCancellationRequested)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(connection.ShutdownRequested).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // broker stopping and no request in flight
+            }
+
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    var status = FrameReader.TryReadFrame(ref buffer, _maxRequestBytes, out var frame);
+                    if (status == FrameStatus.NeedMoreData) break;
+                    if (status != FrameStatus.Frame)
+                    {
+                        FrameReader.TryPeekSize(buffer, out int size);
+                        LogFrameRefused(connection.Id, connection.RemoteDisplay, size, _maxRequestBytes);
+                        connection.Abort("request size refused");
+                        return;
+                    }
+
+                    if (!await ServeFrameAsync(connection, frame, output).ConfigureAwait(false))
+                    {
+                        connection.Abort("protocol error");
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCompleted || result.IsCanceled) return;
+        }
+    }
+
+    /// <summary>Serves one frame; returns false when the connection must be closed.</summary>
+    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output)
+    {
+        // Decoding works on contiguous memory. A frame usually sits in one pipe segment; otherwise copy it once.
+        byte[]? rented = null;
+        ReadOnlyMemory<byte> memory;
+        if (frame.IsSingleSegment)
+        {
+            memory = frame.First;
+        }
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent((int)frame.Length);
+            frame.CopyTo(rented);
+            memory = rented.AsMemory(0, (int)frame.Length);
+        }
+
+        try
+        {
+            RequestHeader header;
+            IKafkaRequest? request = null;
+            IRequestHandler? handler = null;
+            {
+                var reader = new KafkaReader(memory);
+                try
+                {
+                    header = RequestHeader.Read(ref reader, out _);
+                }
+                catch (ProtocolException ex)
+                {
+                    LogBadHeader(connection.Id, connection.RemoteDisplay, ex.Message);
+                    return false;
+                }
+
+                if (!_dispatcher.TryGetHandler(header.ApiKey, header.ApiVersion, out handler))
+                {
+                    if (header.ApiKey == (short)ApiKey.ApiVersions)
+                    {
+                        // KIP-511: an unknown ApiVersions version is answered in v0 with error 35 and the full list.
+                        var answer = Handlers.ApiVersionsHandler.Build(_dispatcher, ErrorCode.UnsupportedVersion);
+                        await WriteResponseAsync(output, header.CorrelationId, 0, 0, answer).ConfigureAwait(false);
+                        return true;
+                    }
+
+                    LogUnsupported(connection.Id, connection.RemoteDisplay, header.ClientId, header.ApiKey, header.ApiVersion);
+                    return false;
+                }
+
+                try
+                {
+                    request = RequestReader.Read((ApiKey)header.ApiKey, header.ApiVersion, ref reader);
+                }
+                catch (ProtocolException ex)
+                {
+                    LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
+                    return false;
+                }
+            }
+
+            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, CancellationToken.None);
+            IKafkaResponse? response;
+            try
+            {
+                response = await handler.HandleAsync(context, request).ConfigureAwait(false);
+            }
+            catch (ProtocolException ex)
+            {
+                LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
+                return false;
+            }
+            catch (Exception ex)
+            {
+                LogHandlerFailed(connection.Id, connection.RemoteDisplay, (ApiKey)header.ApiKey, header.ApiVersion, ex);
+                return false;
+            }
+
+            if (response is null) return true;
+            short headerVersion = ApiHeaders.ResponseHeaderVersion(header.ApiKey, header.ApiVersion);
+            await WriteResponseAsync(output, header.CorrelationId, headerVersion, header.ApiVersion, response).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Encodes straight into the output pipe: the size prefix is reserved, the body written, then the prefix patched.
+    /// Patching is safe because nothing is flushed between the reservation and the patch.
+    /// </summary>
+    private static ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
+    {
+        var sizeSlot = output.GetMemory(4)[..4];
+        output.Advance(4);
+        var writer = new KafkaWriter(output);
+        ResponseHeader.Write(ref writer, correlationId, headerVersion);
+        response.Write(ref writer, version);
+        BinaryPrimitives.WriteInt32BigEndian(sizeSlot.Span, checked((int)writer.BytesWritten));
+        return output.FlushAsync();
+    }
+
+    [LoggerMessage(200, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote}: request size {Size} is negative or exceeds socket.request.max.bytes={Max}")]
+    private partial void LogFrameRefused(long connectionId, string remote, int size, int max);
+
+    [LoggerMessage(201, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote}: unreadable request header ({Reason})")]
+    private partial void LogBadHeader(long connectionId, string remote, string reason);
+
+    [LoggerMessage(202, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote} (client {ClientId}): unsupported api key {ApiKey} version {Version}")]
+    private partial void LogUnsupported(long connectionId, string remote, string clientId, short apiKey, short version);
+
+    [LoggerMessage(203, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote} (client {ClientId}): malformed {Api} v{Version} request: {Reason}")]
+    private partial void LogBadRequest(long connectionId, string remote, string clientId, ApiKey api, short version, string reason);
+
+    [LoggerMessage(204, LogLevel.Error, "Closing connection {ConnectionId} from {Remote}: {Api} v{Version} handler failed")]
+    private partial void LogHandlerFailed(long connectionId, string remote, ApiKey api, short version, Exception ex);
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Broker.Protocol.Framing;
+
+namespace Broker.Server.Requests;
+
+/// <summary>
+/// Everything a handler may know about the request besides its body: header, connection identity and the
+/// connection's cancellation (set when the peer is gone or the broker is stopping). One instance per request;
+/// not shared between threads.
+/// </summary>
+public sealed class RequestContext
+{
+    public RequestContext(RequestHeader header, long connectionId, EndPoint? remote, CancellationToken aborted)
+    {
+        Header = header;
+        ConnectionId = connectionId;
+        Remote = remote;
+        Aborted = aborted;
+    }
+
+    public RequestHeader Header { get; }
+
+    public short ApiVersion => Header.ApiVersion;
+
+    public string ClientId => Header.ClientId;
+
+    public long ConnectionId { get; }
+
+    public EndPoint? Remote { get; }
+
+    /// <summary>The client's address as Kafka prints it in group descriptions: "/127.0.0.1".</summary>
+    public string ClientHost => Remote is IPEndPoint ip ? "/" + ip.Address : "/unknown";
+
+    public CancellationToken Aborted { get; }
+}
