@@ -1,0 +1,6 @@
+namespace Broker.Protocol;
+
+/// <summary>Implemented by every generated request message.</summary>
+public interface IKafkaRequest : IKafkaMessage
+{
+}

@@ -1,0 +1,6 @@
+namespace Broker.Protocol;
+
+/// <summary>Implemented by every generated response message.</summary>
+public interface IKafkaResponse : IKafkaMessage
+{
+}
