@@ -2,7 +2,7 @@ namespace Broker.Server.Configuration;
 
 public sealed partial class BrokerConfig
 {
-    private static Dictionary<string, ResolvedSetting> Resolve(IEnumerable<PropertyEntry> entries, List<string> warnings)
+    private static Dictionary<string, ResolvedSetting> Resolve(IEnumerable<PropertyEntry> entries, List<ConfigWarning> warnings)
     {
         var chosen = ChooseEntries(entries, warnings);
         var errors = new List<ConfigException>();
@@ -28,7 +28,7 @@ public sealed partial class BrokerConfig
         if (errors.Count > 1)
         {
             // File order reads best: the operator fixes the file top to bottom.
-            var ordered = errors.OrderBy(e => e.Location?.Kind).ThenBy(e => e.Location?.Line).Select(e => e.Message);
+            var ordered = errors.OrderBy(e => e.Location, SourceOrder).Select(e => e.Message);
             throw new ConfigException(string.Join(Environment.NewLine, ordered));
         }
 
@@ -39,7 +39,7 @@ public sealed partial class BrokerConfig
     /// Picks the entry that counts for each known key: an override beats any file entry, and within the same kind the
     /// last one wins (as in Java), with a warning. Unknown keys are dropped with a warning.
     /// </summary>
-    private static Dictionary<string, PropertyEntry> ChooseEntries(IEnumerable<PropertyEntry> entries, List<string> warnings)
+    private static Dictionary<string, PropertyEntry> ChooseEntries(IEnumerable<PropertyEntry> entries, List<ConfigWarning> warnings)
     {
         var chosen = new Dictionary<string, PropertyEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -47,9 +47,9 @@ public sealed partial class BrokerConfig
             if (!BrokerConfigDef.TryFind(entry.Key, out _))
             {
                 var suggestion = BrokerConfigDef.SuggestKey(entry.Key);
-                warnings.Add(suggestion is null
+                warnings.Add(new(entry.Source, suggestion is null
                     ? $"{entry.Source}: unknown setting '{entry.Key}' (ignored)"
-                    : $"{entry.Source}: unknown setting '{entry.Key}' (did you mean '{suggestion}'?)");
+                    : $"{entry.Source}: unknown setting '{entry.Key}' (did you mean '{suggestion}'?)"));
                 continue;
             }
 
@@ -58,7 +58,7 @@ public sealed partial class BrokerConfig
                 if (previous.Source.Kind == ConfigSourceKind.Override && entry.Source.Kind == ConfigSourceKind.File)
                     continue;
                 if (previous.Source.Kind == entry.Source.Kind)
-                    warnings.Add($"{entry.Source}: {entry.Key} is set again (first at {previous.Source}); the last value wins");
+                    warnings.Add(new(entry.Source, $"{entry.Source}: {entry.Key} is set again (first at {previous.Source}); the last value wins"));
             }
 
             chosen[entry.Key] = entry;
@@ -68,7 +68,7 @@ public sealed partial class BrokerConfig
     }
 
     /// <summary>Types and validates one raw value; forgives <c>168 # comment</c> for scalar settings, with a warning.</summary>
-    private static object? Convert(ConfigKey key, string raw, ConfigSource source, List<string> warnings)
+    private static object? Convert(ConfigKey key, string raw, ConfigSource source, List<ConfigWarning> warnings)
     {
         if (!ConfigValueParser.TryParse(key.Type, raw, out var value, out var reason))
         {
@@ -76,12 +76,12 @@ public sealed partial class BrokerConfig
             if (beforeComment is null || !ConfigValueParser.TryParse(key.Type, beforeComment, out value, out _))
                 throw new ConfigException(source, key.Name, raw, reason);
 
-            warnings.Add($"{source}: {key.Name} = '{raw}': '#' only starts a comment at the beginning of a line; " +
-                         $"using '{beforeComment}' (move the comment to its own line)");
+            warnings.Add(new(source, $"{source}: {key.Name} = '{raw}': '#' only starts a comment at the beginning of a line; " +
+                                     $"using '{beforeComment}' (move the comment to its own line)"));
         }
         else if (key.Type is ConfigType.String or ConfigType.List && LooksQuoted(raw))
         {
-            warnings.Add($"{source}: {key.Name} = '{raw}': quotes are not special in properties files and are kept in the value");
+            warnings.Add(new(source, $"{source}: {key.Name} = '{raw}': quotes are not special in properties files and are kept in the value"));
         }
 
         var why = value is null ? null : key.Validator?.Validate(value);
@@ -96,4 +96,10 @@ public sealed partial class BrokerConfig
         return (text.Length >= 2 && text[0] is '"' or '\'' && text[^1] == text[0])
                || text.AsSpan().IndexOfAny("\u201C\u201D\u2018\u2019") >= 0;
     }
+
+    /// <summary>Orders messages as the operator reads the inputs: the file top to bottom, then the overrides.</summary>
+    private static readonly Comparer<ConfigSource?> SourceOrder = Comparer<ConfigSource?>.Create((a, b) =>
+        a?.Kind != b?.Kind ? Nullable.Compare(a?.Kind, b?.Kind) : Nullable.Compare(a?.Line, b?.Line));
+
+    private readonly record struct ConfigWarning(ConfigSource Source, string Message);
 }

@@ -48,9 +48,9 @@ public sealed partial class BrokerConfig
     public static BrokerConfig FromEntries(IEnumerable<PropertyEntry> entries, out IReadOnlyList<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var collected = new List<string>();
+        var collected = new List<ConfigWarning>();
         var config = new BrokerConfig(Resolve(entries, collected));
-        warnings = collected;
+        warnings = collected.OrderBy(w => w.Source, SourceOrder).Select(w => w.Message).ToList(); // stable sort
         return config;
     }
 

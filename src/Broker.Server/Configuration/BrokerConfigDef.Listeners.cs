@@ -6,7 +6,9 @@ namespace Broker.Server.Configuration;
 public static partial class BrokerConfigDef
 {
     /// <summary>The security protocols a listener may use.</summary>
-    public static IReadOnlyList<string> SecurityProtocols { get; } = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
+    /// <remarks>Expression-bodied on purpose: static fields of partial files may not be initialised yet while
+    /// <see cref="All"/> is being built.</remarks>
+    public static IReadOnlyList<string> SecurityProtocols => ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
     private static ConfigValidator ListenerList =>
         Custom("NAME://host:port, comma-separated; host may be empty (all interfaces), a name, an IPv4 address or [IPv6]",
