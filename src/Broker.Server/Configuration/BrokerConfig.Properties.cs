@@ -1,0 +1,111 @@
+namespace Broker.Server.Configuration;
+
+// Typed views of the settings. Defaults are not repeated here: they come from BrokerConfigDef through the resolved
+// values. Fallbacks between settings (log.dirs/log.dir, retention ms/minutes/hours, ...) are applied here only.
+public sealed partial class BrokerConfig
+{
+    // --- Server basics
+
+    /// <summary><c>broker.id</c>; -1 when not set.</summary>
+    public int BrokerId => Value<int>("broker.id");
+
+    /// <summary><c>broker.rack</c>; null when not set.</summary>
+    public string? BrokerRack => (string?)Get("broker.rack");
+
+    public int NumNetworkThreads => Value<int>("num.network.threads");
+
+    public int NumIoThreads => Value<int>("num.io.threads");
+
+    public int BackgroundThreads => Value<int>("background.threads");
+
+    public int QueuedMaxRequests => Value<int>("queued.max.requests");
+
+    public bool AutoCreateTopicsEnable => Value<bool>("auto.create.topics.enable");
+
+    public bool DeleteTopicEnable => Value<bool>("delete.topic.enable");
+
+    /// <summary><c>compression.type</c>: a codec name, <c>uncompressed</c> or <c>producer</c>.</summary>
+    public string CompressionType => Value<string>("compression.type");
+
+    /// <summary>Largest accepted record batch, in bytes.</summary>
+    public int MessageMaxBytes => Value<int>("message.max.bytes");
+
+    // --- Sockets
+
+    /// <summary>SO_SNDBUF in bytes; -1 means the OS default.</summary>
+    public int SocketSendBufferBytes => Value<int>("socket.send.buffer.bytes");
+
+    /// <summary>SO_RCVBUF in bytes; -1 means the OS default.</summary>
+    public int SocketReceiveBufferBytes => Value<int>("socket.receive.buffer.bytes");
+
+    /// <summary>Largest request size read from a socket, in bytes.</summary>
+    public int SocketRequestMaxBytes => Value<int>("socket.request.max.bytes");
+
+    public long ConnectionsMaxIdleMs => Value<long>("connections.max.idle.ms");
+
+    public int MaxConnectionsPerIp => Value<int>("max.connections.per.ip");
+
+    // --- Log
+
+    /// <summary><c>log.dirs</c> when set, else the single <c>log.dir</c>. Never empty.</summary>
+    public IReadOnlyList<string> LogDirs =>
+        (IReadOnlyList<string>?)Get("log.dirs") ?? [Value<string>("log.dir")];
+
+    public int NumPartitions => Value<int>("num.partitions");
+
+    public int NumRecoveryThreadsPerDataDir => Value<int>("num.recovery.threads.per.data.dir");
+
+    public int LogSegmentBytes => Value<int>("log.segment.bytes");
+
+    /// <summary><c>log.roll.ms</c> when set, else <c>log.roll.hours</c> in milliseconds.</summary>
+    public long LogRollMs => Optional<long>("log.roll.ms") ?? Value<int>("log.roll.hours") * 3_600_000L;
+
+    public int LogIndexIntervalBytes => Value<int>("log.index.interval.bytes");
+
+    public int LogIndexSizeMaxBytes => Value<int>("log.index.size.max.bytes");
+
+    /// <summary><c>CreateTime</c> or <c>LogAppendTime</c>.</summary>
+    public string LogMessageTimestampType => Value<string>("log.message.timestamp.type");
+
+    public long LogSegmentDeleteDelayMs => Value<long>("log.segment.delete.delay.ms");
+
+    public long LogFlushIntervalMessages => Value<long>("log.flush.interval.messages");
+
+    /// <summary><c>log.flush.interval.ms</c>; null means "use <see cref="LogFlushSchedulerIntervalMs"/>".</summary>
+    public long? LogFlushIntervalMs => Optional<long>("log.flush.interval.ms");
+
+    public long LogFlushSchedulerIntervalMs => Value<long>("log.flush.scheduler.interval.ms");
+
+    public int LogFlushOffsetCheckpointIntervalMs => Value<int>("log.flush.offset.checkpoint.interval.ms");
+
+    /// <summary>
+    /// Time retention in milliseconds: <c>log.retention.ms</c>, else <c>.minutes</c>, else <c>.hours</c>.
+    /// -1 means unlimited (any negative value is normalised to -1).
+    /// </summary>
+    public long LogRetentionMs
+    {
+        get
+        {
+            var ms = Optional<long>("log.retention.ms")
+                     ?? Optional<int>("log.retention.minutes") * 60_000L
+                     ?? Value<int>("log.retention.hours") * 3_600_000L;
+            return ms < 0 ? -1 : ms;
+        }
+    }
+
+    /// <summary>Size retention per partition in bytes; -1 means unlimited.</summary>
+    public long LogRetentionBytes => Value<long>("log.retention.bytes");
+
+    public long LogRetentionCheckIntervalMs => Value<long>("log.retention.check.interval.ms");
+
+    /// <summary><c>delete</c> and/or <c>compact</c>.</summary>
+    public IReadOnlyList<string> LogCleanupPolicy => Value<IReadOnlyList<string>>("log.cleanup.policy");
+
+    public bool LogCleanerEnable => Value<bool>("log.cleaner.enable");
+
+    public int LogCleanerThreads => Value<int>("log.cleaner.threads");
+
+    public double LogCleanerMinCleanableRatio => Value<double>("log.cleaner.min.cleanable.ratio");
+
+    public long LogCleanerDeleteRetentionMs => Value<long>("log.cleaner.delete.retention.ms");
+}

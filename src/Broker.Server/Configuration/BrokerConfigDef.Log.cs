@@ -1,0 +1,71 @@
+using static Broker.Server.Configuration.ConfigImportance;
+using static Broker.Server.Configuration.ConfigValidator;
+
+namespace Broker.Server.Configuration;
+
+public static partial class BrokerConfigDef
+{
+    private static IEnumerable<ConfigKey> LogBasics() =>
+    [
+        List("log.dirs", null, NonEmpty, High,
+            "Directories where partition logs are stored, comma-separated. When set it wins over log.dir."),
+        Str("log.dir", "/tmp/kafka-logs", NonEmpty, High,
+            "The single log directory used when log.dirs is not set."),
+        Int("num.partitions", "1", AtLeast(1), Medium,
+            "Partitions of a topic created without an explicit count (including auto-created topics)."),
+        Int("num.recovery.threads.per.data.dir", "1", AtLeast(1), High,
+            "Threads per log directory that recover logs at startup and flush them at shutdown."),
+        Int("log.segment.bytes", "1073741824", AtLeast(14), High,
+            "Size at which a log segment is closed and a new one started, in bytes."),
+        Int("log.roll.hours", "168", AtLeast(1), High,
+            "Age at which a segment is rolled even if not full, in hours. log.roll.ms wins when set."),
+        Long("log.roll.ms", null, AtLeast(1), Medium,
+            "Age at which a segment is rolled, in milliseconds. Unset means log.roll.hours."),
+        Int("log.index.interval.bytes", "4096", AtLeast(0), Medium,
+            "Bytes of records between two offset-index entries; smaller means denser indexes and shorter scans."),
+        Int("log.index.size.max.bytes", "10485760", AtLeast(4), Medium,
+            "Largest offset or time index file, in bytes; a full index rolls the segment."),
+        Str("log.message.timestamp.type", "CreateTime", OneOf("CreateTime", "LogAppendTime"), Medium,
+            "Which timestamp records keep: the producer's (CreateTime) or the broker's append time (LogAppendTime)."),
+        Long("log.segment.delete.delay.ms", "60000", AtLeast(0), Medium,
+            "Delay between removing a segment from the log and deleting its files, in milliseconds."),
+    ];
+
+    private static IEnumerable<ConfigKey> LogFlush() =>
+    [
+        Long("log.flush.interval.messages", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(1), High,
+            "Messages appended to a partition before it is fsynced. The default leaves flushing to the OS; " +
+            "durability comes from replication."),
+        Long("log.flush.interval.ms", null, AtLeast(0), High,
+            "Longest time a message may stay unflushed, in milliseconds. Unset means log.flush.scheduler.interval.ms."),
+        Long("log.flush.scheduler.interval.ms", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), null, High,
+            "How often the flusher checks whether a log needs flushing, in milliseconds."),
+        Int("log.flush.offset.checkpoint.interval.ms", "60000", AtLeast(0), High,
+            "How often the recovery-point checkpoint of each log directory is written, in milliseconds."),
+    ];
+
+    private static IEnumerable<ConfigKey> LogRetention() =>
+    [
+        Int("log.retention.hours", "168", AtLeast(-1), High,
+            "Keep closed segments this many hours (168 = 7 days). log.retention.minutes and log.retention.ms win when set. " +
+            "-1 means no time limit."),
+        Int("log.retention.minutes", null, AtLeast(-1), High,
+            "Keep closed segments this many minutes. Wins over log.retention.hours; log.retention.ms wins over it. -1 means no time limit."),
+        Long("log.retention.ms", null, AtLeast(-1), High,
+            "Keep closed segments this many milliseconds. Wins over log.retention.minutes and log.retention.hours. -1 means no time limit."),
+        Long("log.retention.bytes", "-1", null, High,
+            "Delete the oldest segments while a partition is bigger than this, in bytes. -1 means no size limit."),
+        Long("log.retention.check.interval.ms", "300000", AtLeast(1), Medium,
+            "How often segments are checked against the retention limits, in milliseconds."),
+        List("log.cleanup.policy", "delete", OneOf("delete", "compact"), Medium,
+            "What happens to old segments: delete them, compact them by key, or both."),
+        Bool("log.cleaner.enable", "true", Medium,
+            "Run the log cleaner, which compacts topics whose cleanup policy includes compact."),
+        Int("log.cleaner.threads", "1", AtLeast(0), Medium,
+            "Threads that compact logs."),
+        Double("log.cleaner.min.cleanable.ratio", "0.5", Between(0.0, 1.0), Medium,
+            "Smallest share of a log that must be uncompacted (dirty) before it is compacted."),
+        Long("log.cleaner.delete.retention.ms", "86400000", AtLeast(0), Medium,
+            "How long tombstones (null-value records) are kept in compacted topics, in milliseconds."),
+    ];
+}

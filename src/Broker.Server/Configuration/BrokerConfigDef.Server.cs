@@ -1,0 +1,31 @@
+using static Broker.Server.Configuration.ConfigImportance;
+using static Broker.Server.Configuration.ConfigValidator;
+
+namespace Broker.Server.Configuration;
+
+public static partial class BrokerConfigDef
+{
+    private static IEnumerable<ConfigKey> ServerBasics() =>
+    [
+        Int("broker.id", "-1", AtLeast(-1), High,
+            "This broker's id; must be unique in the cluster. -1 means not set."),
+        Str("broker.rack", null, null, Medium,
+            "The rack (or availability zone) of this broker, used to spread replicas across racks. Unset means no rack."),
+        Int("num.network.threads", "3", AtLeast(1), High,
+            "Threads that read requests from and write responses to the network."),
+        Int("num.io.threads", "8", AtLeast(1), High,
+            "Threads that process requests, including disk I/O."),
+        Int("background.threads", "10", AtLeast(1), Low,
+            "Threads for background work such as deleting old segments."),
+        Int("queued.max.requests", "500", AtLeast(1), Medium,
+            "Requests that may wait for an I/O thread before the network threads stop reading."),
+        Bool("auto.create.topics.enable", "true", High,
+            "Create a topic automatically when a client asks for metadata of, or produces to, a topic that does not exist."),
+        Bool("delete.topic.enable", "true", High,
+            "Allow topics to be deleted. When false, delete requests are refused."),
+        Str("compression.type", "producer", OneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), High,
+            "Compression of stored batches. 'producer' keeps whatever the producer sent; 'uncompressed' stores batches uncompressed."),
+        Int("message.max.bytes", "1048588", AtLeast(0), High,
+            "Largest record batch (after compression) the broker accepts, in bytes. Topics may override it with max.message.bytes."),
+    ];
+}
