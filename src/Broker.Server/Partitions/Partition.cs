@@ -1,0 +1,34 @@
+using Broker.Protocol;
+using Broker.Storage;
+using Broker.Storage.Log;
+
+namespace Broker.Server.Partitions;
+
+/// <summary>
+/// A partition hosted by this broker: its log plus what the request handlers need around it (topic id, the signal
+/// long-polling fetches wait on). Thread-safe: the log serialises appends; readers run concurrently.
+/// </summary>
+public sealed class Partition
+{
+    public Partition(TopicPartition id, KafkaUuid topicId, PartitionLog log)
+    {
+        Id = id;
+        TopicId = topicId;
+        Log = log;
+    }
+
+    public TopicPartition Id { get; }
+
+    public KafkaUuid TopicId { get; }
+
+    public PartitionLog Log { get; }
+
+    /// <summary>Notified after every successful append, so waiting fetches re-check.</summary>
+    public ChangeSignal DataAppended { get; } = new();
+
+    /// <summary>Leader epoch of this replica; 0 until replication introduces leader changes.</summary>
+    public int LeaderEpoch { get; set; }
+
+    /// <summary>Offsets below this are visible to consumers. Equal to the log end while there is one replica.</summary>
+    public long HighWatermark => Log.LogEndOffset;
+}
