@@ -38,7 +38,7 @@ public static partial class BrokerConfigDef
                 md.Append("| `").Append(key.Name).Append("` | ")
                     .Append(key.Type.ToString().ToLowerInvariant()).Append(" | ")
                     .Append(key.Default is null ? "*(unset)*" : key.Default.Length == 0 ? "*(empty)*" : $"`{Cell(key.Default)}`")
-                    .Append(" | ").Append(Cell(key.Validator?.Description ?? string.Empty))
+                    .Append(" | ").Append(Cell(key.Validator?.Description ?? (key.Type == ConfigType.Bool ? "true, false" : string.Empty)))
                     .Append(" | ").Append(key.Importance.ToString().ToLowerInvariant())
                     .Append(" | ").Append(Cell(key.Doc)).Append(" |\n");
             }
