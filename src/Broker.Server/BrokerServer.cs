@@ -1,0 +1,87 @@
+using System.Net;
+using Broker.Network;
+using Broker.Server.Configuration;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+using Broker.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server;
+
+/// <summary>
+/// The broker's lifecycle. Start: recover the logs, load topics, bind the listeners, log one "ready" line.
+/// Stop (SIGTERM / Ctrl+C): stop accepting, let in-flight requests finish, flush and close every log.
+/// </summary>
+public sealed partial class BrokerServer : IHostedService
+{
+    private readonly BrokerConfig _config;
+    private readonly LogManager _logs;
+    private readonly LocalTopicManager _topics;
+    private readonly KafkaConnectionHandler _handler;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly List<SocketListener> _listeners = [];
+
+    public BrokerServer(BrokerConfig config, LogManager logs, LocalTopicManager topics, KafkaConnectionHandler handler, ILoggerFactory loggerFactory)
+    {
+        _config = config;
+        _logs = logs;
+        _topics = topics;
+        _handler = handler;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<BrokerServer>();
+    }
+
+    /// <summary>The bound endpoints (port 0 in the config is resolved here); valid after start.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => _listeners.Select(l => l.BoundEndPoint).ToArray();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _topics.LoadExisting();
+        var options = new NetworkOptions
+        {
+            SendBufferBytes = _config.SocketSendBufferBytes,
+            ReceiveBufferBytes = _config.SocketReceiveBufferBytes,
+        };
+        foreach (var listener in _config.Listeners)
+        {
+            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port));
+            var socketListener = new SocketListener(endpoint, _handler, options, _loggerFactory.CreateLogger<SocketListener>());
+            socketListener.Start();
+            _listeners.Add(socketListener);
+        }
+
+        string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port}"));
+        string advertised = string.Join(",", _config.AdvertisedListeners.Select(l => l.ToString()));
+        LogReady(_config.BrokerId, bound, advertised, _topics.Topics.Count);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogStopping(_config.BrokerId);
+        await Task.WhenAll(_listeners.Select(l => l.StopAsync())).ConfigureAwait(false);
+        _logs.Dispose();
+        LogStopped(_config.BrokerId);
+    }
+
+    private static IPEndPoint Resolve(string host, int port)
+    {
+        if (string.IsNullOrEmpty(host) || host == "0.0.0.0") return new IPEndPoint(IPAddress.Any, port);
+        if (host == "localhost") return new IPEndPoint(IPAddress.Loopback, port);
+        if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
+        var addresses = Dns.GetHostAddresses(host);
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses[0];
+        return new IPEndPoint(chosen, port);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Broker {BrokerId} ready: serving {Listeners} (advertised {Advertised}), {Topics} topic(s)")]
+    private partial void LogReady(int brokerId, string listeners, string advertised, int topics);
+
+    [LoggerMessage(2, LogLevel.Information, "Broker {BrokerId} shutting down: no new connections, finishing in-flight requests")]
+    private partial void LogStopping(int brokerId);
+
+    [LoggerMessage(3, LogLevel.Information, "Broker {BrokerId} stopped; logs flushed")]
+    private partial void LogStopped(int brokerId);
+}

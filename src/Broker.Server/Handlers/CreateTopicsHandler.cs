@@ -1,0 +1,59 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// CreateTopics v0–7: partitions and replication factor (or -1 for the broker defaults, v4+), explicit replica
+/// assignments, topic configs and validate_only. A name given twice in one request is refused for both entries,
+/// as Kafka does. v5+ answers with the partition count, replication factor and the topic's config overrides.
+/// </summary>
+public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<CreateTopicsRequest>
+{
+    /// <summary>Kafka's ConfigSource code for a per-topic override.</summary>
+    private const sbyte TopicConfigSource = 1;
+
+    public override ApiKey ApiKey => ApiKey.CreateTopics;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreateTopicsRequest request)
+    {
+        var response = new CreateTopicsResponse();
+        var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        foreach (var topic in request.Topics)
+        {
+            var result = new CreateTopicsResponse.CreatableTopicResult { Name = topic.Name, NumPartitions = -1, ReplicationFactor = -1 };
+            if (duplicates.Contains(topic.Name))
+            {
+                result.ErrorCode = (short)ErrorCode.InvalidRequest;
+                result.ErrorMessage = $"Create topics request from client `{context.ClientId}` contains multiple entries for the following topics: {topic.Name}";
+                response.Topics.Add(result);
+                continue;
+            }
+
+            var assignments = topic.Assignments.Count == 0
+                ? null
+                : topic.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
+            var configs = topic.Configs.Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)).ToList();
+            var outcome = admin.CreateTopic(new TopicCreationRequest(
+                topic.Name, topic.NumPartitions, topic.ReplicationFactor, assignments, configs, request.ValidateOnly));
+            result.ErrorCode = (short)outcome.Error;
+            result.ErrorMessage = outcome.Message;
+            if (outcome.Topic is { } created)
+            {
+                result.TopicId = created.TopicId;
+                result.NumPartitions = created.Partitions.Count;
+                result.ReplicationFactor = (short)created.ReplicationFactor;
+                result.Configs = configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
+                {
+                    Name = c.Key, Value = c.Value, ConfigSource = TopicConfigSource,
+                }).ToList();
+            }
+
+            response.Topics.Add(result);
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+}

@@ -1,0 +1,44 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Cluster;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>DeleteTopics v0–6: by name (v0–5 topic_names, v6 topics[name]) or by topic id (v6).</summary>
+public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata cluster) : RequestHandler<DeleteTopicsRequest>
+{
+    public override ApiKey ApiKey => ApiKey.DeleteTopics;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
+    {
+        var response = new DeleteTopicsResponse();
+        var targets = context.ApiVersion >= 6
+            ? request.Topics.Select(t => (t.Name, t.TopicId))
+            : request.TopicNames.Select(n => ((string?)n, KafkaUuid.Zero));
+        foreach (var (name, id) in targets)
+        {
+            var result = new DeleteTopicsResponse.DeletableTopicResult { Name = name, TopicId = id };
+            string? resolved = name;
+            if (resolved is null)
+            {
+                if (cluster.TryGetTopic(id, out var byId)) resolved = result.Name = byId.Name;
+                else
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    response.Responses.Add(result);
+                    continue;
+                }
+            }
+
+            if (cluster.TryGetTopic(resolved, out var topic)) result.TopicId = topic.TopicId;
+            var (error, message) = admin.DeleteTopic(resolved);
+            result.ErrorCode = (short)error;
+            result.ErrorMessage = message;
+            response.Responses.Add(result);
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+}

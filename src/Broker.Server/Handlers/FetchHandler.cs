@@ -1,0 +1,91 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Partitions;
+using Broker.Server.Requests;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// Fetch v4–12 by topic name. Serves whole batches as stored (no per-record work), up to each partition's
+/// partition_max_bytes and the response's max_bytes, always at least one batch for the first partition with data
+/// (KIP-74). Long polling: when fewer than min_bytes are available the request waits, without holding a thread,
+/// until an append to one of its partitions or max_wait_ms passes. Sessions (KIP-227) are not kept: every fetch is
+/// a full fetch with session id 0.
+/// </summary>
+public sealed class FetchHandler(ReplicaManager replicas, TimeProvider time) : RequestHandler<FetchRequest>
+{
+    public override ApiKey ApiKey => ApiKey.Fetch;
+
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, FetchRequest request)
+    {
+        long deadline = time.GetTimestamp() + (long)(Math.Max(0, request.MaxWaitMs) * (time.TimestampFrequency / 1000.0));
+        while (true)
+        {
+            // Take the wake-up tasks before reading, so an append between the read and the wait is not missed.
+            var signals = WaitTasks(request);
+            var (response, bytes, error) = ReadOnce(request);
+            var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
+            if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || request.MaxWaitMs <= 0 || signals.Count == 0)
+                return response;
+
+            var delay = Task.Delay(remaining, time);
+            await Task.WhenAny(Task.WhenAny(signals), delay).ConfigureAwait(false);
+            if (delay.IsCompleted) return ReadOnce(request).Response;
+        }
+    }
+
+    private List<Task> WaitTasks(FetchRequest request)
+    {
+        var tasks = new List<Task>();
+        foreach (var topic in request.Topics)
+            foreach (var p in topic.Partitions)
+                if (replicas.TryGet(topic.Topic, p.Partition, out var partition)) tasks.Add(partition.DataAppended.WaitAsync());
+        return tasks;
+    }
+
+    private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request)
+    {
+        var response = new FetchResponse { SessionId = 0 };
+        long budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
+        long total = 0;
+        bool anyError = false;
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new FetchResponse.FetchableTopic { Topic = topic.Topic };
+            foreach (var p in topic.Partitions)
+            {
+                var data = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1 };
+                if (!replicas.TryGet(topic.Topic, p.Partition, out var partition))
+                {
+                    data.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    anyError = true;
+                }
+                else
+                {
+                    long highWatermark = partition.HighWatermark;
+                    int max = (int)Math.Min(Math.Max(0, p.PartitionMaxBytes), Math.Max(0, budget - total));
+                    var read = partition.Log.Read(p.FetchOffset, max, highWatermark, minOneMessage: total == 0);
+                    data.HighWatermark = highWatermark;
+                    data.LastStableOffset = highWatermark;
+                    data.LogStartOffset = read.LogStartOffset;
+                    if (read.OffsetOutOfRange)
+                    {
+                        data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
+                        anyError = true;
+                    }
+                    else
+                    {
+                        data.Records = new RecordSet(read.Records);
+                        total += read.Records.Length;
+                    }
+                }
+
+                topicResponse.Partitions.Add(data);
+            }
+
+            response.Responses.Add(topicResponse);
+        }
+
+        return (response, total, anyError);
+    }
+}

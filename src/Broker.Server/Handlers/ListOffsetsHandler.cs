@@ -1,0 +1,57 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Partitions;
+using Broker.Server.Requests;
+using Broker.Storage.Log;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// ListOffsets v0–7: -1 latest (the high watermark), -2 earliest (log start), -3 the record with the largest
+/// timestamp (v7), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
+/// v0 answers in the old form, a list of offsets.
+/// </summary>
+public sealed class ListOffsetsHandler(ReplicaManager replicas) : RequestHandler<ListOffsetsRequest>
+{
+    public override ApiKey ApiKey => ApiKey.ListOffsets;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            foreach (var p in topic.Partitions)
+            {
+                var result = new ListOffsetsResponse.ListOffsetsPartitionResponse
+                {
+                    PartitionIndex = p.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1,
+                };
+                if (!replicas.TryGet(topic.Name, p.PartitionIndex, out var partition))
+                {
+                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                }
+                else
+                {
+                    var found = Lookup(partition, p.Timestamp);
+                    result.Timestamp = found?.Timestamp ?? -1;
+                    result.Offset = found?.Offset ?? -1;
+                    if (context.ApiVersion == 0 && found is { } f) result.OldStyleOffsets.Add(f.Offset);
+                }
+
+                topicResponse.Partitions.Add(result);
+            }
+
+            response.Topics.Add(topicResponse);
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+
+    private static TimestampAndOffset? Lookup(Partition partition, long timestamp) => timestamp switch
+    {
+        PartitionLog.LatestTimestamp => new TimestampAndOffset(-1, partition.HighWatermark),
+        PartitionLog.EarliestTimestamp => new TimestampAndOffset(-1, partition.Log.LogStartOffset),
+        _ => partition.Log.OffsetForTimestamp(timestamp),
+    };
+}

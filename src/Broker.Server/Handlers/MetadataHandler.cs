@@ -1,0 +1,91 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Cluster;
+using Broker.Server.Configuration;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// Metadata: brokers, controller and the requested topics. Missing topics are auto-created when both the broker
+/// (<c>auto.create.topics.enable</c>) and the request (<c>allow_auto_topic_creation</c>, v4+) allow it.
+/// v0 asks for all topics with an empty list; v1+ with null (an empty list then means none).
+/// Leader epochs are reported as -1 until replication tracks real ones, which keeps clients from validating
+/// positions with OffsetForLeaderEpoch.
+/// </summary>
+public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin, BrokerConfig config) : RequestHandler<MetadataRequest>
+{
+    public override ApiKey ApiKey => ApiKey.Metadata;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, MetadataRequest request)
+    {
+        short version = context.ApiVersion;
+        var response = new MetadataResponse
+        {
+            ClusterId = cluster.ClusterId,
+            ControllerId = cluster.ControllerId,
+        };
+        foreach (var b in cluster.Brokers)
+            response.Brokers.Add(new MetadataResponse.Broker { NodeId = b.Id, Host = b.Host, Port = b.Port, Rack = b.Rack });
+
+        bool all = request.Topics is null || (version == 0 && request.Topics.Count == 0);
+        if (all)
+        {
+            foreach (var topic in cluster.Topics.OrderBy(t => t.Name, StringComparer.Ordinal)) response.Topics.Add(Describe(topic));
+        }
+        else
+        {
+            bool mayCreate = config.AutoCreateTopicsEnable && (version < 4 || request.AllowAutoTopicCreation);
+            foreach (var wanted in request.Topics!)
+            {
+                response.Topics.Add(Lookup(wanted, mayCreate));
+            }
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+
+    private MetadataResponse.Topic Lookup(MetadataRequest.RequestTopic wanted, bool mayCreate)
+    {
+        if (wanted.Name is null)
+        {
+            return cluster.TryGetTopic(wanted.TopicId, out var byId)
+                ? Describe(byId)
+                : new MetadataResponse.Topic { ErrorCode = (short)ErrorCode.UnknownTopicId, TopicId = wanted.TopicId };
+        }
+
+        if (cluster.TryGetTopic(wanted.Name, out var topic)) return Describe(topic);
+        if (TopicName.Validate(wanted.Name) is not null)
+            return new MetadataResponse.Topic { ErrorCode = (short)ErrorCode.InvalidTopicException, Name = wanted.Name };
+        if (mayCreate)
+        {
+            var created = admin.AutoCreate(wanted.Name);
+            if (created.Topic is not null) return Describe(created.Topic);
+            if (cluster.TryGetTopic(wanted.Name, out topic)) return Describe(topic); // created concurrently
+            return new MetadataResponse.Topic { ErrorCode = (short)created.Error, Name = wanted.Name };
+        }
+
+        return new MetadataResponse.Topic { ErrorCode = (short)ErrorCode.UnknownTopicOrPartition, Name = wanted.Name };
+    }
+
+    private static MetadataResponse.Topic Describe(TopicInfo topic)
+    {
+        var result = new MetadataResponse.Topic { Name = topic.Name, TopicId = topic.TopicId, IsInternal = topic.IsInternal };
+        foreach (var p in topic.Partitions)
+        {
+            result.Partitions.Add(new MetadataResponse.Partition
+            {
+                ErrorCode = (short)(p.Leader < 0 ? ErrorCode.LeaderNotAvailable : ErrorCode.None),
+                PartitionIndex = p.Partition,
+                LeaderId = p.Leader,
+                LeaderEpoch = -1,
+                ReplicaNodes = [.. p.Replicas],
+                IsrNodes = [.. p.Isr],
+                OfflineReplicas = [.. p.OfflineReplicas],
+            });
+        }
+
+        return result;
+    }
+}
