@@ -1,0 +1,23 @@
+namespace Broker.Protocol.Records;
+
+/// <summary>
+/// Why a batch was rejected. Kafka error codes the server is expected to answer with: CorruptMessage -> 2
+/// (CORRUPT_MESSAGE), RecordTooLarge -> 10 (MESSAGE_TOO_LARGE), InvalidRecord -> 87 (INVALID_RECORD),
+/// UnsupportedMagic -> 87 as well (Kafka rejects non-v2 batches on Produce v3+ with InvalidRecordException).
+/// </summary>
+public enum RecordBatchError : byte
+{
+    None = 0,
+
+    /// <summary>Truncated data, impossible length or CRC mismatch.</summary>
+    CorruptMessage,
+
+    /// <summary>The batch is well formed but its contents break the format rules (record count vs. offsets).</summary>
+    InvalidRecord,
+
+    /// <summary>A batch is larger than the allowed maximum.</summary>
+    RecordTooLarge,
+
+    /// <summary>Magic byte other than 2.</summary>
+    UnsupportedMagic,
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using Broker.Protocol.Records;
+
+namespace Broker.Storage.Log;
+
+public sealed partial class LogSegment
+{
+    private const int HeaderScanBufferBytes = 8 * 1024;
+
+    /// <summary>
+    /// Reads whole batches starting with the one that contains (or follows) <paramref name="startOffset"/>.
+    /// Thread-safe against one concurrent appender.
+    /// </summary>
+    /// <param name="startOffset">First offset wanted; the batch containing it is returned whole.</param>
+    /// <param name="maxBytes">Byte budget; never exceeded except by a single first batch when
+    /// <paramref name="minOneMessage"/> (KIP-74).</param>
+    /// <param name="maxOffsetExclusive">Only batches whose last offset is below this are returned (e.g. the high
+    /// watermark); long.MaxValue for no bound.</param>
+    /// <param name="minOneMessage">Return the first batch even when it is larger than <paramref name="maxBytes"/>.</param>
+    /// <param name="records">Whole batches, possibly empty.</param>
+    /// <returns>false when the segment holds no batch at or after <paramref name="startOffset"/> below the bounds,
+    /// so the caller should look in the next segment.</returns>
+    public bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, out ReadOnlyMemory<byte> records)
+    {
+        records = ReadOnlyMemory<byte>.Empty;
+        int end = Size;
+        if (maxOffsetExclusive < long.MaxValue && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
+        {
+            end = limit;
+        }
+
+        if (!TryFindBatch(startOffset, end, out int start, out RecordBatchHeader first))
+        {
+            return false;
+        }
+
+        int budget = minOneMessage ? Math.Max(maxBytes, first.TotalSize) : maxBytes;
+        int want = Math.Min(end - start, budget);
+        if (want < first.TotalSize)
+        {
+            return true;
+        }
+
+        var buffer = new byte[want];
+        ReadFully(buffer, start);
+        records = buffer.AsMemory(0, WholeBatchLength(buffer));
+        return true;
+    }
+
+    /// <summary>
+    /// First batch whose max timestamp is &gt;= <paramref name="timestamp"/>, refined to the first such record when
+    /// the batch is uncompressed CreateTime. Returns (timestamp, offset) or null when the segment has none.
+    /// Thread-safe against one concurrent appender.
+    /// </summary>
+    public (long Timestamp, long Offset)? FindOffsetByTimestamp(long timestamp)
+    {
+        int end = Size;
+        long fromOffset = _timeIndex.LookupBefore(timestamp);
+        int position = fromOffset < 0 ? 0 : _offsetIndex.Lookup(fromOffset).Position;
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        while (reader.TryRead(position, RecordBatchHeader.Size, out ReadOnlySpan<byte> bytes))
+        {
+            RecordBatchHeader header = RecordBatchHeader.Read(bytes);
+            if (header.BatchLength < RecordBatchHeader.Size - RecordBatchHeader.LogOverhead)
+            {
+                break;
+            }
+
+            if (header.MaxTimestamp >= timestamp)
+            {
+                return RefineToRecord(reader, position, header, timestamp);
+            }
+
+            position += header.TotalSize;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Position and header of the first batch below <paramref name="end"/> whose last offset is &gt;=
+    /// <paramref name="offset"/>: an index lookup then a scan of batch headers only.
+    /// </summary>
+    internal bool TryFindBatch(long offset, int end, out int position, out RecordBatchHeader header)
+    {
+        position = _offsetIndex.Lookup(offset).Position;
+        header = default;
+        if (position >= end)
+        {
+            // The index already points past what this reader may see, so the offset is not below 'end'.
+            return false;
+        }
+
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        while (reader.TryRead(position, RecordBatchHeader.Size, out ReadOnlySpan<byte> bytes))
+        {
+            header = RecordBatchHeader.Read(bytes);
+            if (header.BatchLength < RecordBatchHeader.Size - RecordBatchHeader.LogOverhead)
+            {
+                return false;
+            }
+
+            if (header.LastOffset >= offset)
+            {
+                return position + header.TotalSize <= end;
+            }
+
+            position += header.TotalSize;
+        }
+
+        return false;
+    }
+
+    private static (long Timestamp, long Offset) RefineToRecord(SegmentReader reader, int position, RecordBatchHeader header, long timestamp)
+    {
+        if (header.Compression != CompressionType.None || header.TimestampType == TimestampType.LogAppendTime
+            || !reader.TryRead(position, header.TotalSize, out ReadOnlySpan<byte> batch))
+        {
+            return (header.MaxTimestamp, header.BaseOffset);
+        }
+
+        var records = new RecordReader(batch);
+        while (records.TryReadNext(out RecordView record))
+        {
+            if (record.Timestamp >= timestamp)
+            {
+                return (record.Timestamp, record.Offset);
+            }
+        }
+
+        return (header.MaxTimestamp, header.BaseOffset);
+    }
+
+    private void ReadFully(Span<byte> buffer, long position)
+    {
+        int filled = 0;
+        while (filled < buffer.Length)
+        {
+            int n = RandomAccess.Read(_log, buffer[filled..], position + filled);
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"Segment {LogPath} is shorter than its published size.");
+            }
+
+            filled += n;
+        }
+    }
+
+    /// <summary>Length of the longest prefix of <paramref name="data"/> made of whole batches.</summary>
+    private static int WholeBatchLength(ReadOnlySpan<byte> data)
+    {
+        int length = 0;
+        while (length + RecordBatchHeader.LogOverhead <= data.Length)
+        {
+            int total = BinaryPrimitives.ReadInt32BigEndian(data[(length + 8)..]) + RecordBatchHeader.LogOverhead;
+            if (total < RecordBatchHeader.Size || total > data.Length - length)
+            {
+                break;
+            }
+
+            length += total;
+        }
+
+        return length;
+    }
+}

@@ -1,0 +1,154 @@
+using Broker.Protocol.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Validates and appends producer batches as leader: assigns offsets from <see cref="LogEndOffset"/>, stamps
+    /// <paramref name="leaderEpoch"/> and, under LogAppendTime, the broker time. The batches are patched in place
+    /// (no copy) and written with one write; nothing is written when any batch is invalid.
+    /// </summary>
+    /// <param name="batches">One or more whole batches; modified in place.</param>
+    /// <param name="leaderEpoch">Stored in each batch's partitionLeaderEpoch.</param>
+    public LogAppendResult Append(Span<byte> batches, int leaderEpoch = 0)
+    {
+        LogConfig config = Config;
+        if (!RecordBatchValidator.Validate(batches, config.MaxMessageBytes, out RecordBatchValidationResult validation))
+        {
+            return LogAppendResult.Failed(validation.Error, LogStartOffset);
+        }
+
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            long now = NowMs();
+            long logAppendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? now : -1;
+            long baseOffset = _logEndOffset;
+            long next = baseOffset;
+            int at = 0;
+            while (at < batches.Length)
+            {
+                RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
+                Span<byte> batch = batches.Slice(at, header.TotalSize);
+                RecordBatch.SetBaseOffset(batch, next);
+                RecordBatch.SetPartitionLeaderEpoch(batch, leaderEpoch);
+                if (logAppendTime >= 0)
+                {
+                    RecordBatch.SetLogAppendTime(batch, logAppendTime);
+                }
+
+                next += header.LastOffsetDelta + 1L;
+                at += header.TotalSize;
+            }
+
+            AppendLocked(batches, next, validation.RecordCount, now, config);
+            return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, logAppendTime, validation.RecordCount, validation.BatchCount, _logStartOffset);
+        }
+    }
+
+    /// <summary>
+    /// Appends batches copied from the leader as they are (offsets, epochs and timestamps kept). The first batch must
+    /// start at <see cref="LogEndOffset"/> and offsets must be contiguous; otherwise nothing is written and
+    /// InvalidRecord is returned.
+    /// </summary>
+    public LogAppendResult AppendAsFollower(ReadOnlySpan<byte> batches)
+    {
+        if (!RecordBatchValidator.Validate(batches, int.MaxValue, out RecordBatchValidationResult validation))
+        {
+            return LogAppendResult.Failed(validation.Error, LogStartOffset);
+        }
+
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            long baseOffset = _logEndOffset;
+            long next = baseOffset;
+            int at = 0;
+            while (at < batches.Length)
+            {
+                RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
+                if (header.BaseOffset != next)
+                {
+                    return LogAppendResult.Failed(RecordBatchError.InvalidRecord, _logStartOffset);
+                }
+
+                next = header.NextOffset;
+                at += header.TotalSize;
+            }
+
+            AppendLocked(batches, next, validation.RecordCount, NowMs(), Config);
+            return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, -1, validation.RecordCount, validation.BatchCount, _logStartOffset);
+        }
+    }
+
+    /// <summary>Closes the active segment and starts a new one at <see cref="LogEndOffset"/> (no-op when empty).</summary>
+    public void Roll()
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            RollLocked(Config);
+        }
+    }
+
+    private void AppendLocked(ReadOnlySpan<byte> batches, long nextOffset, long recordCount, long now, LogConfig config)
+    {
+        LogSegment active = _segments[^1];
+        if (ShouldRoll(active, batches.Length, nextOffset - 1, now, config))
+        {
+            active = RollLocked(config);
+        }
+
+        active.Append(batches, now);
+        Volatile.Write(ref _logEndOffset, nextOffset);
+        _unflushedMessages += recordCount;
+        if (_unflushedMessages >= config.FlushIntervalMessages)
+        {
+            FlushLocked();
+        }
+    }
+
+    private static bool ShouldRoll(LogSegment active, int appendBytes, long lastOffset, long now, LogConfig config)
+    {
+        if (active.Size == 0)
+        {
+            return false;
+        }
+
+        return (long)active.Size + appendBytes > config.SegmentBytes
+            || (active.RollingBaseTimeMs >= 0 && now - active.RollingBaseTimeMs > config.SegmentMs)
+            || active.IsIndexFull
+            || lastOffset - active.BaseOffset > int.MaxValue;
+    }
+
+    private LogSegment RollLocked(LogConfig config)
+    {
+        LogSegment old = _segments[^1];
+        if (old.Size == 0)
+        {
+            return old;
+        }
+
+        old.OnBecomeInactive();
+        LogSegment created = LogSegment.Create(Directory, _logEndOffset, config);
+        PublishSegments([.. _segments, created]);
+        _logger.Rolled(Directory, created.BaseOffset);
+
+        // Kafka flushes the rolled segment asynchronously so the recovery point advances without blocking appends.
+        long upTo = created.BaseOffset;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                FlushUpTo(upTo);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or IOException)
+            {
+                _logger.BackgroundTaskFailed(e, "flush after roll of " + Directory);
+            }
+        });
+        return created;
+    }
+}

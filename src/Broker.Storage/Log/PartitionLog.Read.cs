@@ -1,0 +1,82 @@
+namespace Broker.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Reads whole batches from <paramref name="fetchOffset"/> into a fresh array (one segment per call, as Kafka).
+    /// Lock-free; safe concurrently with appends.
+    /// </summary>
+    /// <param name="fetchOffset">First offset wanted; the batch containing it is returned whole.</param>
+    /// <param name="maxBytes">Byte budget (a larger first batch is still returned when <paramref name="minOneMessage"/>).</param>
+    /// <param name="maxOffsetExclusive">Return only batches whose last offset is below this (e.g. the high watermark).</param>
+    /// <param name="minOneMessage">KIP-74: return at least one batch even if larger than <paramref name="maxBytes"/>.</param>
+    public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue, bool minOneMessage = true)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            long logEndOffset = LogEndOffset;
+            LogSegment[] segments = Volatile.Read(ref _segments);
+            long logStartOffset = LogStartOffset;
+            if (fetchOffset < logStartOffset || fetchOffset > logEndOffset)
+            {
+                return new LogReadResult(ReadOnlyMemory<byte>.Empty, logStartOffset, logEndOffset, OffsetOutOfRange: true);
+            }
+
+            try
+            {
+                for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
+                {
+                    if (segments[i].TryRead(fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, out ReadOnlyMemory<byte> records))
+                    {
+                        return new LogReadResult(records, logStartOffset, logEndOffset, OffsetOutOfRange: false);
+                    }
+                }
+
+                return new LogReadResult(ReadOnlyMemory<byte>.Empty, logStartOffset, logEndOffset, OffsetOutOfRange: false);
+            }
+            catch (ObjectDisposedException) when (attempt < 3)
+            {
+                // A segment was deleted (retention with no delete delay, or truncation) under us: retry on a fresh snapshot.
+            }
+        }
+    }
+
+    /// <summary>
+    /// ListOffsets: <see cref="LatestTimestamp"/> (-1), <see cref="EarliestTimestamp"/> (-2),
+    /// <see cref="MaxTimestampSpec"/> (-3), or the first offset whose timestamp is &gt;= <paramref name="timestamp"/>
+    /// (exact record for uncompressed CreateTime batches, else the batch's base offset). Null when no record
+    /// qualifies. Lock-free.
+    /// </summary>
+    public TimestampAndOffset? OffsetForTimestamp(long timestamp)
+    {
+        LogSegment[] segments = Volatile.Read(ref _segments);
+        switch (timestamp)
+        {
+            case LatestTimestamp:
+                return new TimestampAndOffset(-1, LogEndOffset);
+            case EarliestTimestamp:
+                return new TimestampAndOffset(-1, LogStartOffset);
+            case MaxTimestampSpec:
+                LogSegment? best = null;
+                foreach (LogSegment segment in segments)
+                {
+                    if (segment.MaxTimestamp >= 0 && (best is null || segment.MaxTimestamp > best.MaxTimestamp))
+                    {
+                        best = segment;
+                    }
+                }
+
+                return best is null ? new TimestampAndOffset(-1, -1) : new TimestampAndOffset(best.MaxTimestamp, best.OffsetOfMaxTimestamp);
+        }
+
+        foreach (LogSegment segment in segments)
+        {
+            if (segment.MaxTimestamp >= timestamp && segment.FindOffsetByTimestamp(timestamp) is { } found)
+            {
+                return new TimestampAndOffset(found.Timestamp, Math.Max(found.Offset, LogStartOffset));
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Storage.Log;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Deletes whole old segments, oldest first and never the active one: by time (segment's largest timestamp, or
+    /// its file time when it has none, older than retention.ms) and by size (while the log exceeds retention.bytes by
+    /// at least the segment's size). Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
+    /// </summary>
+    public int DeleteOldSegments()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return 0;
+            }
+
+            LogConfig config = Config;
+            LogSegment[] segments = _segments;
+            long now = NowMs();
+            int deletable = 0;
+            if (config.RetentionMs >= 0)
+            {
+                while (deletable < segments.Length - 1 && now - LargestTimestamp(segments[deletable]) > config.RetentionMs)
+                {
+                    deletable++;
+                }
+            }
+
+            if (config.RetentionBytes >= 0)
+            {
+                long excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
+                for (int i = 0; i < deletable; i++)
+                {
+                    excess -= segments[i].Size;
+                }
+
+                while (deletable < segments.Length - 1 && excess - segments[deletable].Size >= 0)
+                {
+                    excess -= segments[deletable].Size;
+                    deletable++;
+                }
+            }
+
+            if (deletable == 0)
+            {
+                return 0;
+            }
+
+            PublishSegments(segments[deletable..]);
+            ScheduleDeletion(segments.AsSpan(0, deletable), config);
+            _logger.RetentionDeleted(Directory, deletable, _logStartOffset);
+            return deletable;
+        }
+    }
+
+    /// <summary>Kafka's segment.largestTimestamp: max record timestamp if positive, else the file's modification time.</summary>
+    private static long LargestTimestamp(LogSegment segment) =>
+        segment.MaxTimestamp > 0
+            ? segment.MaxTimestamp
+            : new DateTimeOffset(File.GetLastWriteTimeUtc(segment.LogPath)).ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Renames removed segments to *.deleted and deletes them after file.delete.delay.ms, so reads that picked them
+    /// up before removal can finish (Kafka's asyncDeleteSegment). Caller holds the lock.
+    /// </summary>
+    private void ScheduleDeletion(ReadOnlySpan<LogSegment> segments, LogConfig config)
+    {
+        foreach (LogSegment segment in segments)
+        {
+            try
+            {
+                segment.RenameForDeletion();
+            }
+            catch (IOException e)
+            {
+                _logger.DeleteFailed(e, segment.LogPath);
+            }
+        }
+
+        ScheduleDeletionOfRenamed(segments, config);
+    }
+
+    private void CompletePendingDelete(LogSegment segment)
+    {
+        lock (_lock)
+        {
+            if (!_pendingDeletes.Remove(segment, out ITimer? timer))
+            {
+                return;
+            }
+
+            timer?.Dispose();
+            DeleteSegmentFiles(segment);
+        }
+    }
+
+    private void DeleteSegmentFiles(LogSegment segment)
+    {
+        try
+        {
+            segment.CloseAndDelete();
+        }
+        catch (IOException e)
+        {
+            _logger.DeleteFailed(e, segment.LogPath);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Storage.Log;
+
+/// <summary>Source-generated log messages of the storage layer; event ids are stable.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Loaded log {Directory}: {SegmentCount} segments, log start {LogStartOffset}, log end {LogEndOffset}, recovered from {RecoveryPoint}")]
+    public static partial void LogLoaded(this ILogger logger, string directory, int segmentCount, long logStartOffset, long logEndOffset, long recoveryPoint);
+
+    [LoggerMessage(2, LogLevel.Warning, "Truncated {Bytes} invalid bytes at the end of segment {Segment}; removed {LaterSegments} later segments")]
+    public static partial void TruncatedCorruptTail(this ILogger logger, string segment, int bytes, int laterSegments);
+
+    [LoggerMessage(3, LogLevel.Information, "Rolled log {Directory} at offset {Offset}")]
+    public static partial void Rolled(this ILogger logger, string directory, long offset);
+
+    [LoggerMessage(4, LogLevel.Information, "Retention deleted {Count} segments of {Directory}; log start is now {LogStartOffset}")]
+    public static partial void RetentionDeleted(this ILogger logger, string directory, int count, long logStartOffset);
+
+    [LoggerMessage(5, LogLevel.Warning, "Deleted stray file {File}")]
+    public static partial void DeletedStrayFile(this ILogger logger, string file);
+
+    [LoggerMessage(6, LogLevel.Information, "Truncated log {Directory} to offset {Offset}")]
+    public static partial void TruncatedTo(this ILogger logger, string directory, long offset);
+
+    [LoggerMessage(7, LogLevel.Error, "Background storage task failed: {Task}")]
+    public static partial void BackgroundTaskFailed(this ILogger logger, Exception exception, string task);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not delete {Path}")]
+    public static partial void DeleteFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(9, LogLevel.Warning, "Rebuilt missing index of segment {Segment}")]
+    public static partial void RebuiltIndex(this ILogger logger, string segment);
+}

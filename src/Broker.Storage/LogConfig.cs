@@ -1,0 +1,47 @@
+using Broker.Protocol.Records;
+
+namespace Broker.Storage;
+
+/// <summary>
+/// Per-partition log settings, named after Kafka's topic configs (broker defaults in brackets are Kafka's).
+/// Immutable; swap the whole object on <see cref="Log.PartitionLog.Config"/> to change settings at run time.
+/// </summary>
+public sealed record LogConfig
+{
+    /// <summary>segment.bytes [1 GiB]: roll when the next append would not fit.</summary>
+    public int SegmentBytes { get; init; } = 1024 * 1024 * 1024;
+
+    /// <summary>segment.ms [7 days]: roll a non-empty segment this long after its first append.</summary>
+    public long SegmentMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>retention.ms [7 days]; -1 keeps data forever.</summary>
+    public long RetentionMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>retention.bytes [-1 = unlimited]: bound on the partition's total size.</summary>
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary>index.interval.bytes [4096]: bytes appended between two sparse offset-index entries.</summary>
+    public int IndexIntervalBytes { get; init; } = 4096;
+
+    /// <summary>segment.index.bytes [10 MiB]: preallocated index size; a full index forces a roll.</summary>
+    public int MaxIndexBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>flush.messages [never]: fsync after this many appended records.</summary>
+    public long FlushIntervalMessages { get; init; } = long.MaxValue;
+
+    /// <summary>flush.ms [never]: fsync when the last flush is older than this. Durability otherwise comes from
+    /// replication and the page cache, as in Kafka.</summary>
+    public long FlushIntervalMs { get; init; } = long.MaxValue;
+
+    /// <summary>max.message.bytes [1048588]: largest batch accepted from a producer.</summary>
+    public int MaxMessageBytes { get; init; } = 1024 * 1024 + 12;
+
+    /// <summary>message.timestamp.type [CreateTime].</summary>
+    public TimestampType MessageTimestampType { get; init; } = TimestampType.CreateTime;
+
+    /// <summary>file.delete.delay.ms [60000]: how long deleted segments stay open for in-flight reads.</summary>
+    public long FileDeleteDelayMs { get; init; } = 60_000;
+
+    /// <summary>Kafka's broker defaults.</summary>
+    public static LogConfig Default { get; } = new();
+}
