@@ -9,7 +9,11 @@ public sealed partial class MessageEmitter
     {
         w.Line("/// <summary>Reads this struct as encoded in <paramref name=\"version\"/>; fields absent in that version keep their defaults.</summary>");
         w.Open($"public static {className} Read(ref global::Broker.Protocol.KafkaReader reader, short version)");
-        w.Line($"var flexible = {_message.FlexibleVersions.Condition(context)};");
+        if (UsesFlexible(fields, context))
+        {
+            w.Line($"var flexible = {_message.FlexibleVersions.Condition(context)};");
+        }
+
         w.Line($"var result = new {className}();");
         foreach (var field in fields.Where(f => !f.IsTagged))
         {

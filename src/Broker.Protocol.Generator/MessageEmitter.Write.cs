@@ -12,7 +12,11 @@ public sealed partial class MessageEmitter
         w.Line("/// silently skipped, whatever their value; a null where the version allows none is written as empty.");
         w.Line("/// </summary>");
         w.Open("public void Write(ref global::Broker.Protocol.KafkaWriter writer, short version)");
-        w.Line($"var flexible = {_message.FlexibleVersions.Condition(context)};");
+        if (UsesFlexible(fields, context))
+        {
+            w.Line($"var flexible = {_message.FlexibleVersions.Condition(context)};");
+        }
+
         foreach (var field in fields.Where(f => !f.IsTagged))
         {
             var range = FieldRange(field, context);

@@ -209,6 +209,11 @@ public sealed partial class MessageEmitter
         };
     }
 
+    /// <summary>Whether the emitted Read/Write of a struct refer to the <c>flexible</c> local.</summary>
+    private bool UsesFlexible(IReadOnlyList<FieldSpec> fields, VersionRange context) =>
+        !context.Intersect(_message.FlexibleVersions).IsEmpty
+        || fields.Any(f => f.Type.CanBeNull || (f.Type.IsArray && f.Type.Element!.CanBeNull));
+
     private static void Summary(CodeWriter w, string text) =>
         w.Line($"/// <summary>{SecurityElement.Escape(text)}</summary>");
 }
