@@ -3,7 +3,7 @@ using Broker.Network;
 using Broker.Server.Configuration;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
-using Broker.Storage;
+using Broker.Storage.Log;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +39,7 @@ public sealed partial class BrokerServer : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _topics.LoadExisting();
+        _logs.Start();
         var options = new NetworkOptions
         {
             SendBufferBytes = _config.SocketSendBufferBytes,

@@ -4,7 +4,7 @@ using Broker.Server.Handlers;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
-using Broker.Storage;
+using Broker.Storage.Log;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,12 +17,20 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
+        string clusterId = ClusterIdentity.LoadOrCreate(config.LogDirs[0]);
         services.AddSingleton(sp => new LogManager(
-            config.LogDirs, config.BrokerId, TopicConfigs.BrokerLogConfig(config), config.LogRetentionCheckIntervalMs,
+            new LogManagerOptions
+            {
+                LogDirs = config.LogDirs,
+                BrokerId = config.BrokerId,
+                ClusterId = clusterId,
+                DefaultConfig = TopicConfigs.BrokerLogConfig(config),
+                RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
+            },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();
         services.AddSingleton(sp => new LocalTopicManager(
-            config, sp.GetRequiredService<ReplicaManager>(), ClusterIdentity.LoadOrCreate(config.LogDirs[0]),
+            config, sp.GetRequiredService<ReplicaManager>(), clusterId,
             sp.GetRequiredService<ILogger<LocalTopicManager>>()));
         services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<LocalTopicManager>());
         services.AddSingleton<ITopicAdmin>(sp => sp.GetRequiredService<LocalTopicManager>());

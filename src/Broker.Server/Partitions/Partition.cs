@@ -1,6 +1,7 @@
 using Broker.Protocol;
 using Broker.Storage;
 using Broker.Storage.Log;
+using Broker.Storage.Log;
 
 namespace Broker.Server.Partitions;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Broker.Protocol;
-using Broker.Storage;
 using Broker.Storage.Log;
 
 namespace Broker.Server.Partitions;
@@ -28,7 +27,7 @@ public sealed class ReplicaManager
     {
         return _partitions.GetOrAdd(id, tp =>
         {
-            var log = _logs.GetOrCreate(tp, config);
+            var log = _logs.GetOrCreate(tp.Topic, tp.Partition, config);
             if (Topics.PartitionMetadataFile.Read(log.Directory) is null)
                 Topics.PartitionMetadataFile.Write(log.Directory, topicId);
             return new Partition(tp, topicId, log);

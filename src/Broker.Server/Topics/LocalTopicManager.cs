@@ -3,7 +3,7 @@ using Broker.Protocol;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
 using Broker.Server.Partitions;
-using Broker.Storage;
+using Broker.Storage.Log;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Topics;
@@ -53,7 +53,7 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
     /// <summary>Registers the partitions found in the log folders at start-up.</summary>
     public void LoadExisting()
     {
-        foreach (var group in _replicas.Logs.Partitions.GroupBy(p => p.Key.Topic))
+        foreach (var group in _replicas.Logs.All.Select(l => KeyValuePair.Create(l.TopicPartition, l)).GroupBy(p => p.Key.Topic))
         {
             KafkaUuid? id = group.Select(p => PartitionMetadataFile.Read(p.Value.Directory)).FirstOrDefault(x => x is not null);
             var topicId = id ?? KafkaUuid.NewRandom();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Broker.Protocol.Records;
 using Broker.Server.Configuration;
 using Broker.Storage;
+using Broker.Storage.Log;
 
 namespace Broker.Server.Topics;
 
