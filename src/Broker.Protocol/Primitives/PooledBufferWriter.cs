@@ -32,6 +32,17 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Forgets the written bytes but keeps the rented array for reuse.</summary>
     public void Reset() => _written = 0;
 
+    /// <summary>Overwrites 4 already-written bytes at <paramref name="offset"/>, e.g. to patch a size prefix.</summary>
+    public void PatchInt32BigEndian(int offset, int value)
+    {
+        if ((uint)offset > (uint)(_written - 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), "Offset must address 4 written bytes.");
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(offset, 4), value);
+    }
+
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
