@@ -1,7 +1,6 @@
 using Broker.Protocol;
 using Broker.Storage;
 using Broker.Storage.Log;
-using Broker.Storage.Log;
 
 namespace Broker.Server.Partitions;
 

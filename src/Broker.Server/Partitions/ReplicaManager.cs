@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Broker.Protocol;
+using Broker.Storage;
 using Broker.Storage.Log;
 
 namespace Broker.Server.Partitions;

@@ -3,8 +3,9 @@ using Broker.Protocol;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
 using Broker.Server.Partitions;
-using Broker.Storage.Log;
 using Microsoft.Extensions.Logging;
+using Broker.Storage;
+using Broker.Storage.Log;
 
 namespace Broker.Server.Topics;
 
