@@ -1,2 +1,3 @@
-namespace Broker.Storage;
+using System.Runtime.CompilerServices;
 
+[assembly: InternalsVisibleTo("Broker.Storage.Tests")]

@@ -22,6 +22,12 @@ public sealed partial class PartitionLog
                 return new LogReadResult(ReadOnlyMemory<byte>.Empty, logStartOffset, logEndOffset, OffsetOutOfRange: true);
             }
 
+            if (fetchOffset == logEndOffset)
+            {
+                // A caught-up consumer: answer without touching the files.
+                return new LogReadResult(ReadOnlyMemory<byte>.Empty, logStartOffset, logEndOffset, OffsetOutOfRange: false);
+            }
+
             try
             {
                 for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
