@@ -140,11 +140,14 @@ public sealed partial class ZooKeeperClient
     {
         lock (_stateGate)
         {
-            if (_connection == connection)
+            // Called twice per connection (when it closes, and by the session loop once its loops ended); only
+            // the first call for the current connection changes anything.
+            if (_connection != connection)
             {
-                _connection = null;
+                return;
             }
 
+            _connection = null;
             if (_ready.Task.IsCompleted)
             {
                 _ready = NewReadySignal();
@@ -153,6 +156,8 @@ public sealed partial class ZooKeeperClient
             SetStateLocked(ZooKeeperState.Disconnected);
         }
     }
+
+    void IConnectionOwner.OnClosed(ZooKeeperConnection connection) => OnDisconnected(connection);
 
     private void OnSessionExpired()
     {

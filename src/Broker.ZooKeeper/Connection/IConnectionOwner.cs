@@ -9,6 +9,12 @@ internal interface IConnectionOwner
     /// <summary>The zxid of a reply to one of our requests (only positive values are reported).</summary>
     void OnZxid(long zxid);
 
+    /// <summary>
+    /// The connection has just closed (before its unanswered requests are failed), so the owner can stop handing
+    /// it out and callers retrying on connection loss wait for the next connection instead.
+    /// </summary>
+    void OnClosed(ZooKeeperConnection connection);
+
     /// <summary>Next xid for a client request; unique and increasing within the session.</summary>
     int NextXid();
 }

@@ -215,6 +215,7 @@ internal sealed partial class ZooKeeperConnection
             _pending.Clear();
         }
 
+        _owner.OnClosed(this);
         Abort(reason);
         foreach (var request in orphans)
         {
