@@ -176,6 +176,7 @@ public sealed partial class ZooKeeperClient
             else
             {
                 _ready.TrySetException(new SessionExpiredException(null, "the session expired and AutoReestablishSession is off"));
+                _ = _ready.Task.Exception; // observed: nobody may be waiting
             }
         }
     }

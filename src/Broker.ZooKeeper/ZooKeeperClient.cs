@@ -164,6 +164,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         {
             SetStateLocked(ZooKeeperState.Closed);
             _ready.TrySetException(new ObjectDisposedException(nameof(ZooKeeperClient)));
+            _ = _ready.Task.Exception; // observed: nobody may be waiting
             NotifyAllWatchersLocked(ZooKeeperState.Closed);
         }
 

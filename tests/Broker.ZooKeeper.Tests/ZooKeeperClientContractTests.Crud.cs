@@ -179,6 +179,8 @@ public abstract partial class ZooKeeperClientContractTests
         var owner = await ConnectAsync();
         await owner.CreateAsync($"{Root}/lease", Bytes(""), CreateMode.Ephemeral);
         var deleted = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // In an ensemble the two clients may talk to different servers; wait until ours has applied the create.
+        await Eventually.UntilAsync(async () => await Client.ExistsAsync($"{Root}/lease") is not null, "the lease is visible");
         Assert.That(await Client.ExistsAsync($"{Root}/lease", e => { deleted.TrySetResult(e); return Task.CompletedTask; }), Is.Not.Null);
 
         await owner.DisposeAsync();
@@ -203,11 +205,13 @@ public abstract partial class ZooKeeperClientContractTests
         await Client.CreateAsync($"{Root}/later", Bytes(""));
         await recorder.WaitForCountAsync(1);
         var (rootChildren, _) = await chrooted.GetChildrenAsync("/");
+        await Eventually.UntilAsync(async () => await Client.ExistsAsync(Root + created) is not null, "the chrooted node is visible at its full path");
+        var (fullPathData, _) = await Client.GetDataAsync(Root + created);
 
-        Assert.Multiple(async () =>
+        Assert.Multiple(() =>
         {
             Assert.That(created, Does.Match("^/seq-\\d{10}$"));
-            Assert.That(Text((await Client.GetDataAsync(Root + created)).Data), Is.EqualTo("c"));
+            Assert.That(Text(fullPathData), Is.EqualTo("c"));
             Assert.That(recorder.Events.Single(), Is.EqualTo(new WatchedEvent(WatchedEventType.NodeCreated, ZooKeeperState.Connected, "/later")));
             Assert.That(rootChildren, Is.EquivalentTo(new[] { created[1..], "later" }));
         });
