@@ -1,2 +1,3 @@
-namespace Broker.ZooKeeper;
+using System.Runtime.CompilerServices;
 
+[assembly: InternalsVisibleTo("Broker.ZooKeeper.Tests")]

@@ -1,0 +1,33 @@
+using System.Text;
+
+namespace Broker.TestKit.ZooKeeper;
+
+/// <summary>Renders zoo.cfg for fast tests: 500 ms ticks, loopback only, admin server off, all 4lw commands on.</summary>
+internal static class ZooKeeperConfig
+{
+    /// <param name="servers">Quorum members as (id, quorumPort, electionPort); null for standalone.</param>
+    public static string Render(string dataDirectory, int clientPort, IReadOnlyList<(int Id, int QuorumPort, int ElectionPort)>? servers)
+    {
+        var config = new StringBuilder()
+            .AppendLine($"tickTime={ZooKeeperServer.TickTimeMs}")
+            .AppendLine("initLimit=10")
+            .AppendLine("syncLimit=5")
+            .AppendLine($"dataDir={dataDirectory}")
+            .AppendLine($"clientPort={clientPort}")
+            .AppendLine("clientPortAddress=127.0.0.1")
+            .AppendLine("admin.enableServer=false")
+            .AppendLine("4lw.commands.whitelist=*")
+            .AppendLine("maxClientCnxns=0")
+            .AppendLine("autopurge.purgeInterval=0");
+        if (servers is not null)
+        {
+            config.AppendLine("reconfigEnabled=false").AppendLine("standaloneEnabled=false");
+            foreach (var (id, quorumPort, electionPort) in servers)
+            {
+                config.AppendLine($"server.{id}=127.0.0.1:{quorumPort}:{electionPort}");
+            }
+        }
+
+        return config.ToString();
+    }
+}
