@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
 
+if (args.Length > 0 && args[0] == "cluster-status") return await ClusterStatusCommand.RunAsync(args[1..]);
+
 CommandLine commandLine;
 BrokerConfig config;
 IReadOnlyList<string> warnings;
@@ -51,7 +53,7 @@ try
 }
 catch (Exception ex)
 {
-    logger.LogCritical(ex, "Broker failed: {Message}", ex.Message);
+    logger.LogCritical(ex is Broker.Server.Cluster.ClusterStartupException ? null : ex, "Broker failed: {Message}", ex.Message);
     NLog.LogManager.Shutdown();
     Console.Error.WriteLine($"broker: {ex.Message}");
     return 1;

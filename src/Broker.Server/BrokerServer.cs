@@ -1,5 +1,6 @@
 using System.Net;
 using Broker.Network;
+using Broker.Server.Cluster;
 using Broker.Server.Configuration;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
@@ -17,17 +18,19 @@ public sealed partial class BrokerServer : IHostedService
 {
     private readonly BrokerConfig _config;
     private readonly LogManager _logs;
-    private readonly LocalTopicManager _topics;
+    private readonly IClusterLifecycle _cluster;
+    private readonly IClusterMetadata _metadata;
     private readonly KafkaConnectionHandler _handler;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly List<SocketListener> _listeners = [];
 
-    public BrokerServer(BrokerConfig config, LogManager logs, LocalTopicManager topics, KafkaConnectionHandler handler, ILoggerFactory loggerFactory)
+    public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory)
     {
         _config = config;
         _logs = logs;
-        _topics = topics;
+        _cluster = cluster;
+        _metadata = metadata;
         _handler = handler;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<BrokerServer>();
@@ -36,9 +39,9 @@ public sealed partial class BrokerServer : IHostedService
     /// <summary>The bound endpoints (port 0 in the config is resolved here); valid after start.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _listeners.Select(l => l.BoundEndPoint).ToArray();
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _topics.LoadExisting();
+        await _cluster.PrepareAsync(cancellationToken).ConfigureAwait(false);
         _logs.Start();
         var options = new NetworkOptions
         {
@@ -53,15 +56,16 @@ public sealed partial class BrokerServer : IHostedService
             _listeners.Add(socketListener);
         }
 
+        await _cluster.JoinAsync(cancellationToken).ConfigureAwait(false);
         string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port}"));
         string advertised = string.Join(",", _config.AdvertisedListeners.Select(l => l.ToString()));
-        LogReady(_config.BrokerId, bound, advertised, _topics.Topics.Count);
-        return Task.CompletedTask;
+        LogReady(_config.BrokerId, bound, advertised, _cluster.Description, _metadata.Topics.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_config.BrokerId);
+        await _cluster.LeaveAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopAsync())).ConfigureAwait(false);
         _logs.Dispose();
         LogStopped(_config.BrokerId);
@@ -77,8 +81,8 @@ public sealed partial class BrokerServer : IHostedService
         return new IPEndPoint(chosen, port);
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Broker {BrokerId} ready: serving {Listeners} (advertised {Advertised}), {Topics} topic(s)")]
-    private partial void LogReady(int brokerId, string listeners, string advertised, int topics);
+    [LoggerMessage(1, LogLevel.Information, "Broker {BrokerId} ready: serving {Listeners} (advertised {Advertised}); {Mode}; {Topics} topic(s)")]
+    private partial void LogReady(int brokerId, string listeners, string advertised, string mode, int topics);
 
     [LoggerMessage(2, LogLevel.Information, "Broker {BrokerId} shutting down: no new connections, finishing in-flight requests")]
     private partial void LogStopping(int brokerId);

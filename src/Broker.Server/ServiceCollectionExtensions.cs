@@ -1,3 +1,5 @@
+using Broker.Coordination;
+using Broker.Coordination.Controller;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
 using Broker.Server.Handlers;
@@ -5,6 +7,7 @@ using Broker.Server.Partitions;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
 using Broker.Storage.Log;
+using Broker.ZooKeeper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,11 +16,44 @@ namespace Broker.Server;
 /// <summary>Composition of the broker: every service is a singleton shared by all connections.</summary>
 public static class ServiceCollectionExtensions
 {
+    private static void AddSingleBrokerMode(IServiceCollection services, BrokerConfig config, string clusterId)
+    {
+        services.AddSingleton(sp => new LocalTopicManager(
+            config, sp.GetRequiredService<ReplicaManager>(), clusterId,
+            sp.GetRequiredService<ILogger<LocalTopicManager>>()));
+        services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<LocalTopicManager>());
+        services.AddSingleton<ITopicAdmin>(sp => sp.GetRequiredService<LocalTopicManager>());
+        services.AddSingleton<IClusterLifecycle, LocalClusterLifecycle>();
+    }
+
+    private static void AddZooKeeperMode(IServiceCollection services, BrokerConfig config)
+    {
+        services.AddSingleton(sp => new ZooKeeperClient(new ZooKeeperClientOptions
+        {
+            ConnectString = config.ZookeeperConnect!,
+            SessionTimeout = TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs),
+            ConnectionTimeout = TimeSpan.FromMilliseconds(config.ZookeeperConnectionTimeoutMs),
+            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.ZooKeeper"),
+        }));
+        services.AddSingleton<KafkaZkStore>();
+        services.AddSingleton<ZkClusterMetadata>();
+        services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<ZkClusterMetadata>());
+        services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
+        services.AddSingleton(sp => new KafkaController(
+            sp.GetRequiredService<KafkaZkStore>(), new ControllerOptions(config.BrokerId, config.UncleanLeaderElectionEnable),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>()));
+        services.AddSingleton(sp => new BrokerRegistration(
+            sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
+            TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
+        services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
+    }
+
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
-        string clusterId = ClusterIdentity.LoadOrCreate(config.LogDirs[0]);
+        bool zookeeper = !string.IsNullOrWhiteSpace(config.ZookeeperConnect);
+        string? clusterId = zookeeper ? null : ClusterIdentity.LoadOrCreate(config.LogDirs[0]);
         services.AddSingleton(sp => new LogManager(
             new LogManagerOptions
             {
@@ -29,11 +65,8 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();
-        services.AddSingleton(sp => new LocalTopicManager(
-            config, sp.GetRequiredService<ReplicaManager>(), clusterId,
-            sp.GetRequiredService<ILogger<LocalTopicManager>>()));
-        services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<LocalTopicManager>());
-        services.AddSingleton<ITopicAdmin>(sp => sp.GetRequiredService<LocalTopicManager>());
+        if (zookeeper) AddZooKeeperMode(services, config);
+        else AddSingleBrokerMode(services, config, clusterId!);
 
         services.AddSingleton<IRequestHandler>(sp => new ApiVersionsHandler(() => sp.GetRequiredService<RequestDispatcher>()));
         services.AddSingleton<IRequestHandler, MetadataHandler>();

@@ -1,5 +1,6 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Server.Cluster;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 
@@ -12,7 +13,7 @@ namespace Broker.Server.Handlers;
 /// until an append to one of its partitions or max_wait_ms passes. Sessions (KIP-227) are not kept: every fetch is
 /// a full fetch with session id 0.
 /// </summary>
-public sealed class FetchHandler(ReplicaManager replicas, TimeProvider time) : RequestHandler<FetchRequest>
+public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<FetchRequest>
 {
     public override ApiKey ApiKey => ApiKey.Fetch;
 
@@ -55,9 +56,10 @@ public sealed class FetchHandler(ReplicaManager replicas, TimeProvider time) : R
             foreach (var p in topic.Partitions)
             {
                 var data = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1 };
-                if (!replicas.TryGet(topic.Topic, p.Partition, out var partition))
+                var lookup = LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition);
+                if (lookup != ErrorCode.None)
                 {
-                    data.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    data.ErrorCode = (short)lookup;
                     anyError = true;
                 }
                 else

@@ -1,5 +1,6 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Server.Cluster;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 using Broker.Storage.Log;
@@ -11,7 +12,7 @@ namespace Broker.Server.Handlers;
 /// timestamp (v7), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
 /// v0 answers in the old form, a list of offsets.
 /// </summary>
-public sealed class ListOffsetsHandler(ReplicaManager replicas) : RequestHandler<ListOffsetsRequest>
+public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata cluster) : RequestHandler<ListOffsetsRequest>
 {
     public override ApiKey ApiKey => ApiKey.ListOffsets;
 
@@ -27,9 +28,10 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas) : RequestHandler
                 {
                     PartitionIndex = p.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1,
                 };
-                if (!replicas.TryGet(topic.Name, p.PartitionIndex, out var partition))
+                var lookup = LeaderLookup.Find(replicas, cluster, topic.Name, p.PartitionIndex, out var partition);
+                if (lookup != ErrorCode.None)
                 {
-                    result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    result.ErrorCode = (short)lookup;
                 }
                 else
                 {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Protocol.Records;
+using Broker.Server.Cluster;
 using Broker.Server.Configuration;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
@@ -13,7 +14,7 @@ namespace Broker.Server.Handlers;
 /// compressed batches are never decompressed. acks=0 gets no response; acks=1 and acks=-1 are answered after the
 /// append (with one replica the high watermark moves with the append, so acks=-1 needs no wait yet).
 /// </summary>
-public sealed class ProduceHandler(ReplicaManager replicas, BrokerConfig config) : RequestHandler<ProduceRequest>
+public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, BrokerConfig config) : RequestHandler<ProduceRequest>
 {
     /// <summary>ZSTD batches need Produce v7+ (KIP-110), as in Kafka.</summary>
     private const short ZstdMinVersion = 7;
@@ -43,9 +44,10 @@ public sealed class ProduceHandler(ReplicaManager replicas, BrokerConfig config)
 
     private void Append(short version, short acks, string topic, ProduceRequest.ProducePartition data, ProduceResponse.PartitionResponse result)
     {
-        if (!replicas.TryGet(topic, data.Index, out var partition))
+        var lookup = LeaderLookup.Find(replicas, cluster, topic, data.Index, out var partition);
+        if (lookup != ErrorCode.None)
         {
-            result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+            result.ErrorCode = (short)lookup;
             return;
         }
 

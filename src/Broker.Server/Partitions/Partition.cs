@@ -26,8 +26,22 @@ public sealed class Partition
     /// <summary>Notified after every successful append, so waiting fetches re-check.</summary>
     public ChangeSignal DataAppended { get; } = new();
 
-    /// <summary>Leader epoch of this replica; 0 until replication introduces leader changes.</summary>
-    public int LeaderEpoch { get; set; }
+    private volatile bool _isLeader = true;
+    private volatile int _leaderEpoch;
+
+    /// <summary>Whether this broker leads the partition (always in single-broker mode; set from ZooKeeper otherwise).</summary>
+    public bool IsLeader
+    {
+        get => _isLeader;
+        set => _isLeader = value;
+    }
+
+    /// <summary>Leader epoch of the partition as the controller last set it; stamped into appended batches.</summary>
+    public int LeaderEpoch
+    {
+        get => _leaderEpoch;
+        set => _leaderEpoch = value;
+    }
 
     /// <summary>Offsets below this are visible to consumers. Equal to the log end while there is one replica.</summary>
     public long HighWatermark => Log.LogEndOffset;

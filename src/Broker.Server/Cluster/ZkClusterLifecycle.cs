@@ -1,0 +1,84 @@
+using Broker.Coordination;
+using Broker.Coordination.Controller;
+using Broker.Coordination.ZNodes;
+using Broker.Protocol;
+using Broker.Server.Configuration;
+using Broker.ZooKeeper;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Cluster;
+
+/// <summary>Start-up is refused because ZooKeeper cannot be reached or disagrees with the local state.</summary>
+public sealed class ClusterStartupException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// ZooKeeper mode. Prepare: connect (within zookeeper.connection.timeout.ms), ensure Kafka's persistent paths, read
+/// or create the cluster id. Join (listeners are bound by then): register <c>/brokers/ids/&lt;id&gt;</c>, start the
+/// controller candidate, load the cluster view and host this broker's partitions. Leave: stop the controller and
+/// close the session, so the ephemeral nodes vanish at once and another broker takes over without waiting for the
+/// session timeout.
+/// </summary>
+public sealed partial class ZkClusterLifecycle(
+    BrokerConfig config,
+    ZooKeeperClient zk,
+    KafkaZkStore store,
+    ZkClusterMetadata metadata,
+    KafkaController controller,
+    BrokerRegistration registration,
+    ILogger<ZkClusterLifecycle> logger) : IClusterLifecycle
+{
+    public string Description => $"ZooKeeper {config.ZookeeperConnect}";
+
+    public async Task PrepareAsync(CancellationToken ct)
+    {
+        try
+        {
+            await zk.ConnectAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw new ClusterStartupException(
+                $"cannot connect to ZooKeeper at {config.ZookeeperConnect} within {config.ZookeeperConnectionTimeoutMs} ms " +
+                "(zookeeper.connection.timeout.ms); is it running? Start it with: bin/zookeeper-server-start.sh config/zookeeper.properties", ex);
+        }
+
+        await store.EnsurePersistentPathsAsync(ct).ConfigureAwait(false);
+        metadata.ClusterId = await store.GetOrCreateClusterIdAsync(KafkaUuid.NewRandom().ToString(), ct).ConfigureAwait(false);
+        LogConnected(config.ZookeeperConnect ?? "", zk.SessionId, metadata.ClusterId);
+    }
+
+    public async Task JoinAsync(CancellationToken ct)
+    {
+        try
+        {
+            await registration.RegisterAsync(ct).ConfigureAwait(false);
+        }
+        catch (DuplicateBrokerIdException ex)
+        {
+            throw new ClusterStartupException(ex.Message, ex);
+        }
+
+        controller.Start();
+        await metadata.StartAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task LeaveAsync()
+    {
+        await controller.DisposeAsync().ConfigureAwait(false);
+        await metadata.DisposeAsync().ConfigureAwait(false);
+        await zk.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>This broker's registration value from its advertised listeners.</summary>
+    public static BrokerIdZNode RegistrationOf(BrokerConfig config, TimeProvider time)
+    {
+        var endpoints = config.AdvertisedListeners
+            .Select(l => new BrokerEndpoint(l.ListenerName, string.IsNullOrEmpty(l.Host) ? "localhost" : l.Host, l.Port,
+                config.ListenerSecurityProtocolMap.TryGetValue(l.ListenerName, out var p) ? p : l.ListenerName))
+            .ToList();
+        return new BrokerIdZNode(config.BrokerId, endpoints, config.BrokerRack, time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    [LoggerMessage(520, LogLevel.Information, "Connected to ZooKeeper {Connect} (session 0x{Session:x}); cluster id {ClusterId}")]
+    private partial void LogConnected(string connect, long session, string clusterId);
+}

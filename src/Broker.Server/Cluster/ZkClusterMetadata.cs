@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using Broker.Coordination;
+using Broker.Coordination.ZNodes;
+using Broker.Protocol;
+using Broker.Server.Configuration;
+using Broker.Server.Partitions;
+using Broker.ZooKeeper;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Cluster;
+
+/// <summary>
+/// The cluster as this broker sees it in ZooKeeper mode, and the partitions it hosts because of it.
+/// Every broker watches the controller's output in ZooKeeper (brokers, controller, topic assignments, partition
+/// states) instead of receiving LeaderAndIsr/UpdateMetadata requests: any watch firing schedules one refresh that
+/// re-reads the layout, publishes an immutable snapshot and then applies it locally (host the partitions this
+/// broker is a replica of, set leadership and leader epochs, delete the logs of deleted topics).
+/// Thread-safety: readers see the current snapshot (a volatile reference); refreshes run one at a time on a loop.
+/// </summary>
+public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposable
+{
+    private readonly KafkaZkStore _store;
+    private readonly BrokerConfig _config;
+    private readonly ReplicaManager _replicas;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _refreshRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<WatchedEvent, Task> _onChange;
+    private readonly ChangeSignal _published = new();
+    private volatile Snapshot _snapshot = Snapshot.Empty;
+    private Task? _loop;
+
+    public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, ILogger<ZkClusterMetadata> logger)
+    {
+        _store = store;
+        _config = config;
+        _replicas = replicas;
+        _logger = logger;
+        _onChange = _ =>
+        {
+            RequestRefresh();
+            return Task.CompletedTask;
+        };
+        store.Client.SessionReestablished += () =>
+        {
+            RequestRefresh();
+            return Task.CompletedTask;
+        };
+    }
+
+    public string ClusterId { get; set; } = "";
+
+    public int ControllerId => _snapshot.ControllerId;
+
+    public int LocalBrokerId => _config.BrokerId;
+
+    public IReadOnlyList<BrokerNode> Brokers => _snapshot.Brokers;
+
+    public IReadOnlyCollection<TopicInfo> Topics => _snapshot.Topics.Values.ToArray();
+
+    /// <summary>Topic configuration overrides from <c>/config/topics</c>, as of the last refresh.</summary>
+    public IReadOnlyDictionary<string, string> TopicConfig(string topic) =>
+        _snapshot.Configs.TryGetValue(topic, out var c) ? c : new Dictionary<string, string>();
+
+    public bool TryGetTopic(string name, out TopicInfo topic) => _snapshot.Topics.TryGetValue(name, out topic!);
+
+    public bool TryGetTopic(KafkaUuid id, out TopicInfo topic)
+    {
+        topic = _snapshot.Topics.Values.FirstOrDefault(t => t.TopicId.Equals(id))!;
+        return topic is not null;
+    }
+
+    /// <summary>Reads the layout once (so the broker starts with a complete view) and starts following changes.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await RefreshAsync(ct).ConfigureAwait(false);
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void RequestRefresh() => _refreshRequests.Writer.TryWrite(true);
+
+    /// <summary>Waits until the published view satisfies <paramref name="condition"/>; false on timeout.</summary>
+    public async Task<bool> WaitForAsync(Func<IClusterMetadata, bool> condition, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var next = _published.WaitAsync();
+            if (condition(this)) return true;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return false;
+            RequestRefresh();
+            await Task.WhenAny(next, Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), ct)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await foreach (var request in _refreshRequests.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RefreshAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    LogRefreshFailed(ex.Message);
+                    _ = RetryAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RetryAsync()
+    {
+        try
+        {
+            await Task.Delay(500, _stop.Token).ConfigureAwait(false);
+            RequestRefresh();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        var brokers = await _store.GetBrokersAsync(_onChange, ct).ConfigureAwait(false);
+        int controller = await _store.GetControllerIdAsync(_onChange, ct).ConfigureAwait(false);
+        await _store.GetConfigChangesAsync(_onChange, ct).ConfigureAwait(false);
+        var live = brokers.Select(b => b.Id).ToHashSet();
+        var topics = new Dictionary<string, TopicInfo>(StringComparer.Ordinal);
+        var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var name in await _store.GetTopicNamesAsync(_onChange, ct).ConfigureAwait(false))
+        {
+            var assignment = await _store.GetTopicAsync(name, _onChange, ct).ConfigureAwait(false);
+            if (assignment is null) continue;
+            var partitions = new List<PartitionInfo>();
+            foreach (var (p, replicas) in assignment.Partitions.OrderBy(kv => kv.Key))
+            {
+                var state = await _store.GetPartitionStateAsync(name, p, _onChange, ct).ConfigureAwait(false);
+                partitions.Add(state is null
+                    ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray() }
+                    : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
+                    {
+                        OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray(),
+                    });
+            }
+
+            var id = assignment.TopicId is { } s && KafkaUuid.TryParse(s, out var parsed) ? parsed : KafkaUuid.Zero;
+            topics[name] = new TopicInfo(name, id, partitions, Server.Topics.TopicName.IsInternal(name));
+            configs[name] = await _store.GetTopicConfigAsync(name, ct).ConfigureAwait(false);
+        }
+
+        var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
+        var previous = _snapshot;
+        var next = new Snapshot(nodes, controller, topics, configs);
+        _snapshot = next;
+        ApplyLocally(previous, next);
+        _published.Notify();
+    }
+
+    private BrokerNode? ToNode(BrokerIdZNode broker)
+    {
+        var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == _config.InterBrokerListenerName) ?? broker.Endpoints.FirstOrDefault();
+        return endpoint is null ? null : new BrokerNode(broker.Id, endpoint.Host, endpoint.Port, broker.Rack);
+    }
+
+    /// <summary>Hosts this broker's replicas, sets leadership, and removes the logs of topics that were deleted.</summary>
+    private void ApplyLocally(Snapshot previous, Snapshot next)
+    {
+        int self = _config.BrokerId;
+        foreach (var topic in next.Topics.Values)
+        {
+            var logConfig = Server.Topics.TopicConfigs.ToLogConfig(_config, next.Configs[topic.Name].Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
+            foreach (var p in topic.Partitions)
+            {
+                if (!p.Replicas.Contains(self)) continue;
+                var id = new Storage.TopicPartition(topic.Name, p.Partition);
+                if (_replicas.TryGet(topic.Name, p.Partition, out var hosted) && !hosted.TopicId.Equals(topic.TopicId) && !topic.TopicId.Equals(KafkaUuid.Zero))
+                {
+                    // Same name, new topic: the local log belongs to a deleted incarnation.
+                    LogRecreated(topic.Name, hosted.TopicId.ToString(), topic.TopicId.ToString());
+                    _replicas.DeleteTopic(topic.Name);
+                }
+
+                var partition = _replicas.Host(id, topic.TopicId, logConfig);
+                partition.Log.Config = logConfig;
+                bool leads = p.Leader == self;
+                if (leads != partition.IsLeader || partition.LeaderEpoch != p.LeaderEpoch)
+                {
+                    partition.LeaderEpoch = p.LeaderEpoch;
+                    partition.IsLeader = leads;
+                    LogRole(topic.Name, p.Partition, leads ? "leader" : "follower", p.LeaderEpoch);
+                }
+            }
+        }
+
+        foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)))
+        {
+            _replicas.DeleteTopic(gone);
+            LogTopicDeleted(gone);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _refreshRequests.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private sealed record Snapshot(
+        IReadOnlyList<BrokerNode> Brokers,
+        int ControllerId,
+        IReadOnlyDictionary<string, TopicInfo> Topics,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Configs)
+    {
+        public static readonly Snapshot Empty = new([], -1, new Dictionary<string, TopicInfo>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
+    }
+
+    [LoggerMessage(500, LogLevel.Warning, "Cluster metadata refresh failed ({Reason}); retrying")]
+    private partial void LogRefreshFailed(string reason);
+
+    [LoggerMessage(501, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is now {Role} (leader epoch {LeaderEpoch})")]
+    private partial void LogRole(string topic, int partition, string role, int leaderEpoch);
+
+    [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted; removed its local partitions")]
+    private partial void LogTopicDeleted(string topic);
+
+    [LoggerMessage(503, LogLevel.Warning, "Topic {Topic} was recreated (id {Old} -> {New}); removing the old local partitions")]
+    private partial void LogRecreated(string topic, string old, string @new);
+}

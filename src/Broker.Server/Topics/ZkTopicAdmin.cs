@@ -1,0 +1,119 @@
+using Broker.Coordination;
+using Broker.Coordination.ZNodes;
+using Broker.Protocol;
+using Broker.Server.Cluster;
+using Broker.Server.Configuration;
+using Broker.ZooKeeper;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Topics;
+
+/// <summary>
+/// Topic administration in ZooKeeper mode, through any broker, as Kafka's ZkAdminManager: validate, place replicas
+/// with Kafka's rack-unaware algorithm over the live brokers, write <c>/config/topics/&lt;t&gt;</c> and
+/// <c>/brokers/topics/&lt;t&gt;</c>; the controller then elects leaders, and the call waits (bounded) until this
+/// broker's metadata shows them. Deletion writes <c>/admin/delete_topics/&lt;t&gt;</c> and waits for the controller.
+/// Thread-safe: state lives in ZooKeeper; concurrent creations of one name are settled by the znode create.
+/// </summary>
+public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata cluster, BrokerConfig config, ILogger<ZkTopicAdmin> logger) : ITopicAdmin
+{
+    /// <summary>How long a creation or deletion waits for the controller before answering REQUEST_TIMED_OUT.</summary>
+    public static readonly TimeSpan ControllerWait = TimeSpan.FromSeconds(30);
+
+    public TopicCreation CreateTopic(TopicCreationRequest request) => CreateTopicAsync(request).GetAwaiter().GetResult();
+
+    public TopicCreation AutoCreate(string name) =>
+        CreateTopic(new TopicCreationRequest(name, -1, -1, null, [], false));
+
+    public (ErrorCode Error, string? Message) DeleteTopic(string name) => DeleteTopicAsync(name).GetAwaiter().GetResult();
+
+    public async Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request)
+    {
+        if (TopicName.Validate(request.Name) is { } invalid) return TopicCreation.Fail(ErrorCode.InvalidTopicException, invalid);
+        var live = cluster.Brokers.Select(b => b.Id).Order().ToList();
+        int partitions = request.NumPartitions == -1 ? config.NumPartitions : request.NumPartitions;
+        int replication = request.ReplicationFactor == -1 ? config.DefaultReplicationFactor : request.ReplicationFactor;
+        Dictionary<int, int[]> assignment;
+        if (request.Assignments is { Count: > 0 } explicitAssignment)
+        {
+            if (request.NumPartitions != -1 || request.ReplicationFactor != -1)
+                return TopicCreation.Fail(ErrorCode.InvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
+            assignment = new Dictionary<int, int[]>();
+            for (int p = 0; p < explicitAssignment.Count; p++)
+            {
+                var replicas = explicitAssignment[p].ToArray();
+                if (replicas.Length == 0 || replicas.Distinct().Count() != replicas.Length)
+                    return TopicCreation.Fail(ErrorCode.InvalidReplicaAssignment, $"Duplicate or missing replicas in the assignment of partition {p}");
+                if (replicas.Length != explicitAssignment[0].Count)
+                    return TopicCreation.Fail(ErrorCode.InvalidReplicaAssignment, "All partitions should have the same number of replicas");
+                if (replicas.FirstOrDefault(b => !live.Contains(b), -1) is var unknown && unknown >= 0)
+                    return TopicCreation.Fail(ErrorCode.InvalidReplicaAssignment, $"Unknown broker {unknown} in the assignment of partition {p}; live brokers: {string.Join(",", live)}");
+                assignment[p] = replicas;
+            }
+
+            partitions = assignment.Count;
+            replication = assignment[0].Length;
+        }
+        else
+        {
+            if (partitions <= 0) return TopicCreation.Fail(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
+            if (replication <= 0) return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0.");
+            if (replication > live.Count)
+                return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor, $"Replication factor: {replication} larger than available brokers: {live.Count}.");
+            assignment = ReplicaAssignment.AssignRackUnaware(partitions, replication, live);
+        }
+
+        if (replication > 1)
+        {
+            return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor,
+                $"Replication factor {replication} is not supported yet: partitions have a single replica until replication is implemented; use --replication-factor 1.");
+        }
+
+        if (TopicConfigs.Validate(request.Configs) is { } configError) return TopicCreation.Fail(ErrorCode.InvalidConfig, configError);
+        var existing = await store.GetTopicNamesAsync().ConfigureAwait(false);
+        if (existing.Contains(request.Name)) return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{request.Name}' already exists.");
+        string key = TopicName.CollisionKey(request.Name);
+        if (existing.FirstOrDefault(t => TopicName.CollisionKey(t) == key) is { } clash)
+            return TopicCreation.Fail(ErrorCode.InvalidTopicException, $"Topic '{request.Name}' collides with existing topic: {clash}");
+
+        var planned = assignment.OrderBy(kv => kv.Key)
+            .Select(kv => new PartitionInfo(kv.Key, kv.Value[0], 0, kv.Value, kv.Value)).ToList();
+        if (request.ValidateOnly) return TopicCreation.Ok(new TopicInfo(request.Name, KafkaUuid.Zero, planned, TopicName.IsInternal(request.Name)));
+
+        var topicId = KafkaUuid.NewRandom();
+        var configs = request.Configs.Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!);
+        try
+        {
+            await store.CreateTopicAsync(new TopicZNode(request.Name, topicId.ToString(), assignment), configs).ConfigureAwait(false);
+        }
+        catch (NodeExistsException)
+        {
+            return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{request.Name}' already exists.");
+        }
+
+        LogCreated(request.Name, partitions, topicId.ToString());
+        bool ready = await cluster.WaitForAsync(
+            c => c.TryGetTopic(request.Name, out var t) && t.Partitions.Count == partitions && t.Partitions.All(p => p.Leader >= 0),
+            ControllerWait).ConfigureAwait(false);
+        if (!ready) return TopicCreation.Fail(ErrorCode.RequestTimedOut, $"Topic '{request.Name}' was created but its leaders were not elected within {ControllerWait.TotalSeconds:0} s.");
+        cluster.TryGetTopic(request.Name, out var created);
+        return TopicCreation.Ok(created);
+    }
+
+    public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name)
+    {
+        if (!config.DeleteTopicEnable) return (ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled.");
+        if (await store.GetTopicAsync(name).ConfigureAwait(false) is null)
+            return (ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
+        await store.RequestTopicDeletionAsync(name).ConfigureAwait(false);
+        LogDeletionRequested(name);
+        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), ControllerWait).ConfigureAwait(false);
+        return gone ? (ErrorCode.None, null) : (ErrorCode.RequestTimedOut, $"Deletion of topic '{name}' was requested but the controller has not completed it yet.");
+    }
+
+    [LoggerMessage(510, LogLevel.Information, "Created topic {Topic} with {Partitions} partition(s), id {TopicId}, in ZooKeeper")]
+    private partial void LogCreated(string topic, int partitions, string topicId);
+
+    [LoggerMessage(511, LogLevel.Information, "Requested deletion of topic {Topic}")]
+    private partial void LogDeletionRequested(string topic);
+}

@@ -1,0 +1,66 @@
+using Broker.TestKit.Brokers;
+using Broker.TestKit.ZooKeeper;
+using Broker.ZooKeeper;
+
+namespace Broker.IntegrationTests.Cluster;
+
+/// <summary>
+/// A real ZooKeeper server plus N real broker processes (ids 1..N) registered in it, with a short session timeout so
+/// failover tests run in seconds. Dispose kills everything and removes the folders.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    public const int SessionTimeoutMs = 6000;
+
+    private TestCluster(ZooKeeperServer zookeeper, List<BrokerProcess> brokers)
+    {
+        ZooKeeper = zookeeper;
+        Brokers = brokers;
+    }
+
+    public ZooKeeperServer ZooKeeper { get; }
+
+    public List<BrokerProcess> Brokers { get; }
+
+    public BrokerProcess Broker(int id) => Brokers.Single(b => b.BrokerId == id);
+
+    public string Bootstrap => string.Join(",", Brokers.Select(b => b.BootstrapServers));
+
+    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null)
+    {
+        var zk = await ZooKeeperServer.LaunchAsync();
+        var list = new List<BrokerProcess>();
+        for (int id = 1; id <= brokers; id++)
+        {
+            var s = new Dictionary<string, string>
+            {
+                ["zookeeper.connect"] = zk.ConnectString,
+                ["zookeeper.session.timeout.ms"] = SessionTimeoutMs.ToString(),
+                ["num.partitions"] = "3",
+            };
+            if (settings is not null) foreach (var kv in settings) s[kv.Key] = kv.Value;
+            list.Add(new BrokerProcess(id, s));
+        }
+
+        var cluster = new TestCluster(zk, list);
+        await Task.WhenAll(list.Select(b => b.StartAsync()));
+        return cluster;
+    }
+
+    /// <summary>A ZooKeeper client on the cluster's server, for reading the znode layout.</summary>
+    public async Task<ZooKeeperClient> ConnectZooKeeperAsync()
+    {
+        var client = new ZooKeeperClient(new ZooKeeperClientOptions { ConnectString = ZooKeeper.ConnectString });
+        await client.ConnectAsync();
+        return client;
+    }
+
+    public string OutputOfAll() =>
+        string.Join("\n", Brokers.Select(b => $"--- broker {b.BrokerId}\n" + string.Join('\n', b.Output.TakeLast(80))));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var b in Brokers) b.Dispose();
+        await ZooKeeper.DisposeAsync();
+    }
+}
