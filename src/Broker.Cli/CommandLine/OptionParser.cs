@@ -88,11 +88,16 @@ internal sealed class OptionParser
             .Select(s => (Left: "--" + s.Name + (s.TakesArg ? (s.OptionalArg ? $" [{s.ArgName}]" : $" <{s.ArgName}>") : ""),
                 Right: s.Description + (s.Default is null ? "" : $" (default: {s.Default})")))
             .ToList();
-        int width = Math.Max("Option".Length, rows.Max(r => r.Left.Length)) + 2;
+        const int width = 41;
         output.WriteLine(Description);
         output.WriteLine("Option".PadRight(width) + "Description");
         output.WriteLine("------".PadRight(width) + "-----------");
-        foreach (var (left, right) in rows) output.WriteLine(left.PadRight(width) + right);
+        foreach (var (left, right) in rows)
+        {
+            // A long option name gets a line of its own, the description follows indented.
+            if (left.Length >= width) output.WriteLine(left + Environment.NewLine + new string(' ', width) + right);
+            else output.WriteLine(left.PadRight(width) + right);
+        }
     }
 
     private OptionSpec Resolve(string name)
