@@ -34,7 +34,8 @@ if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
 $stale = -not (Test-Path $dll)
 if (-not $stale) {
     $built = (Get-Item $dll).LastWriteTimeUtc
-    $sources = @(Get-ChildItem -Path (Join-Path $root 'src') -Recurse -File -Include *.cs, *.csproj, *.json -ErrorAction SilentlyContinue) +
+    $sources = @(Get-ChildItem -Path (Join-Path $root 'src') -Recurse -File -Include *.cs, *.csproj, *.json -ErrorAction SilentlyContinue |
+        Where-Object { $_.FullName -notmatch '[\\/](obj|bin)[\\/]' }) +
         @(Get-Item (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Packages.props') -ErrorAction SilentlyContinue)
     $stale = [bool]($sources | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
@@ -42,6 +43,8 @@ if ($stale) {
     [Console]::Error.WriteLine("Building Broker.Cli (Release) into $out ...")
     & dotnet build (Join-Path $root 'src/Broker.Cli/Broker.Cli.csproj') -c Release -o $out -nologo -v q -clp:ErrorsOnly | ForEach-Object { [Console]::Error.WriteLine($_) }
     if ($LASTEXITCODE -ne 0) { Write-Error 'build of Broker.Cli failed'; exit 1 }
+    # An up-to-date incremental build keeps the old timestamp; mark it fresh so the next run does not rebuild.
+    (Get-Item $dll).LastWriteTimeUtc = [DateTime]::UtcNow
 }
 
 & dotnet $dll console-consumer @Arguments
