@@ -75,6 +75,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();
+        services.AddSingleton<IRequestHandler, DescribeConfigsHandler>();
+        services.AddSingleton<IRequestHandler, AlterConfigsHandler>();
+        services.AddSingleton<IRequestHandler, IncrementalAlterConfigsHandler>();
+        services.AddSingleton<IRequestHandler, CreatePartitionsHandler>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,

@@ -20,7 +20,24 @@ public sealed record TopicCreation(ErrorCode Error, string? Message, TopicInfo? 
     public static TopicCreation Fail(ErrorCode error, string message) => new(error, message, null);
 }
 
-/// <summary>Creates and deletes topics. Implementations are thread-safe.</summary>
+/// <summary>IncrementalAlterConfigs' operation codes (AlterConfigs is a Set of every entry on an empty set).</summary>
+public enum ConfigOperation : sbyte
+{
+    Set = 0,
+    Delete = 1,
+    Append = 2,
+    Subtract = 3,
+}
+
+/// <summary>One change of a topic config override; <see cref="Value"/> is ignored by Delete.</summary>
+public sealed record TopicConfigChange(string Name, ConfigOperation Operation, string? Value);
+
+/// <summary>
+/// Creates, changes and deletes topics. Implementations are thread-safe; each call is atomic with respect to the
+/// others on the same topic. Errors come back as a Kafka error code plus a message for the client, never as exceptions.
+/// Topic config overrides are part of the topic's durable state: they survive a restart and are applied to every
+/// partition's log as soon as a change succeeds.
+/// </summary>
 public interface ITopicAdmin
 {
     TopicCreation CreateTopic(TopicCreationRequest request);
@@ -28,4 +45,20 @@ public interface ITopicAdmin
     TopicCreation AutoCreate(string name);
 
     (ErrorCode Error, string? Message) DeleteTopic(string name);
+
+    /// <summary>The topic's config overrides (name → value), or null when there is no such topic.</summary>
+    IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic);
+
+    /// <summary>
+    /// Changes the topic's overrides with <see cref="TopicConfigs.Apply"/>: <paramref name="replaceAll"/> (AlterConfigs)
+    /// replaces the whole set, otherwise the changes apply to the current set. Nothing changes when
+    /// <paramref name="validateOnly"/> is set or an error is returned (UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG).
+    /// </summary>
+    (ErrorCode Error, string? Message) AlterTopicConfigs(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly);
+
+    /// <summary>
+    /// Grows the topic to <paramref name="totalCount"/> partitions. <paramref name="assignments"/>, when given, holds
+    /// the replicas of each new partition. Shrinking or keeping the count gives INVALID_PARTITIONS.
+    /// </summary>
+    (ErrorCode Error, string? Message) CreatePartitions(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly);
 }

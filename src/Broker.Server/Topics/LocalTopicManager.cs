@@ -13,7 +13,7 @@ namespace Broker.Server.Topics;
 /// Topic administration and cluster metadata for a single broker without ZooKeeper: the broker is the only node and
 /// the controller, every partition is led by it, and the topics are what its log folders hold (topic ids come from
 /// each partition's <c>partition.metadata</c>). Thread-safe: creations and deletions are serialised by a lock and
-/// publish immutable <see cref="TopicInfo"/> snapshots.
+/// publish immutable <see cref="TopicInfo"/> snapshots. Config overrides: see LocalTopicManager.Configs.cs.
 /// </summary>
 public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
 {
@@ -65,6 +65,8 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
             _topics[group.Key] = Describe(group.Key, topicId, count);
             LogLoaded(group.Key, count, topicId.ToString());
         }
+
+        lock (_adminLock) LoadOverrides();
     }
 
     public TopicCreation CreateTopic(TopicCreationRequest request)
@@ -108,6 +110,9 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
             for (int p = 0; p < partitions; p++) _replicas.Host(new TopicPartition(request.Name, p), topicId, logConfig);
             var info = Describe(request.Name, topicId, partitions);
             _topics[request.Name] = info;
+            var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, value) in request.Configs) overrides[name] = value!;
+            StoreOverrides(request.Name, overrides);
             LogCreated(request.Name, partitions, topicId.ToString());
             return TopicCreation.Ok(info);
         }
@@ -120,6 +125,7 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
         {
             if (!_topics.TryRemove(name, out _)) return (ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
             _replicas.DeleteTopic(name);
+            ForgetOverrides(name);
             LogDeleted(name);
             return (ErrorCode.None, null);
         }
@@ -149,4 +155,13 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
 
     [LoggerMessage(302, LogLevel.Information, "Deleted topic {Topic}")]
     private partial void LogDeleted(string topic);
+
+    [LoggerMessage(303, LogLevel.Information, "Topic {Topic} config overrides are now: {Overrides}")]
+    private partial void LogConfigsChanged(string topic, string overrides);
+
+    [LoggerMessage(304, LogLevel.Warning, "Ignoring the stored config overrides of topic {Topic}: {Reason}")]
+    private partial void LogBadConfigFile(string topic, string reason);
+
+    [LoggerMessage(305, LogLevel.Information, "Topic {Topic} grew from {Old} to {New} partition(s)")]
+    private partial void LogPartitionsAdded(string topic, int old, int @new);
 }

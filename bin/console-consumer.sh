@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Reads records from a topic and prints them to standard output, like Kafka's kafka-console-consumer.sh.
+# Usage: bin/console-consumer.sh [options]   (run with --help for the options)
+# Builds src/Broker.Cli into .build/cli first when the build is missing or older than the sources.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+dll=$(ensure_built Broker.Cli cli)
+# An up-to-date incremental build keeps the old timestamp; mark it fresh so the next run does not rebuild.
+touch "$dll"
+exec dotnet "$dll" console-consumer "$@"

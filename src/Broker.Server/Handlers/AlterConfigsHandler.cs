@@ -1,0 +1,33 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// AlterConfigs v0–2: replaces a topic's whole override set with the given entries (entries left out return to their
+/// inherited value). Broker settings are static here (set them in server.properties), so BROKER resources are refused.
+/// validate_only checks without changing anything.
+/// </summary>
+public sealed class AlterConfigsHandler(ITopicAdmin admin) : RequestHandler<AlterConfigsRequest>
+{
+    public override ApiKey ApiKey => ApiKey.AlterConfigs;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request)
+    {
+        var response = new AlterConfigsResponse();
+        foreach (var resource in request.Resources)
+        {
+            var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, ConfigOperation.Set, c.Value)).ToList();
+            var (error, message) = IncrementalAlterConfigsHandler.Alter(admin, resource.ResourceType, resource.ResourceName,
+                changes, replaceAll: true, request.ValidateOnly);
+            response.Responses.Add(new AlterConfigsResponse.AlterConfigsResourceResponse
+            {
+                ErrorCode = (short)error, ErrorMessage = message, ResourceType = resource.ResourceType, ResourceName = resource.ResourceName,
+            });
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+}

@@ -1,0 +1,34 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// CreatePartitions v0–3: grows topics (never shrinks: INVALID_PARTITIONS), optionally with explicit replicas for the
+/// new partitions; validate_only checks without changing anything. A topic named twice is refused for both entries.
+/// </summary>
+public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<CreatePartitionsRequest>
+{
+    public override ApiKey ApiKey => ApiKey.CreatePartitions;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
+    {
+        var response = new CreatePartitionsResponse();
+        var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        foreach (var topic in request.Topics)
+        {
+            var (error, message) = duplicates.Contains(topic.Name)
+                ? (ErrorCode.InvalidRequest, "Duplicate topic in request.")
+                : admin.CreatePartitions(topic.Name, topic.Count,
+                    topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList(), request.ValidateOnly);
+            response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult
+            {
+                Name = topic.Name, ErrorCode = (short)error, ErrorMessage = message,
+            });
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+}

@@ -1,0 +1,133 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Configuration;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+using Entry = Broker.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsEntry;
+using Synonym = Broker.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsSynonym;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// DescribeConfigs v0–4 for TOPIC resources (every topic setting with its value and source: TOPIC_CONFIG for an
+/// override, STATIC_BROKER_CONFIG when a broker setting in the file supplies it, DEFAULT_CONFIG otherwise) and BROKER
+/// resources (this broker's settings; all static, hence read-only). v0 reports is_default instead of a source;
+/// synonyms (v1+) and documentation (v3+) are filled only when asked for. A null key list means every setting;
+/// unknown keys are skipped.
+/// </summary>
+public sealed class DescribeConfigsHandler(ITopicAdmin admin, BrokerConfig config) : RequestHandler<DescribeConfigsRequest>
+{
+    /// <summary>Kafka's ConfigResource.Type codes.</summary>
+    internal const sbyte TopicResource = 2, BrokerResource = 4, BrokerLoggerResource = 8;
+
+    /// <summary>Kafka's ConfigSource codes.</summary>
+    private const sbyte TopicSource = 1, StaticBrokerSource = 4, DefaultSource = 5;
+
+    public override ApiKey ApiKey => ApiKey.DescribeConfigs;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DescribeConfigsRequest request)
+    {
+        var response = new DescribeConfigsResponse();
+        foreach (var resource in request.Resources)
+        {
+            var result = new DescribeConfigsResponse.DescribeConfigsResult { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName };
+            var keys = resource.ConfigurationKeys is { } k ? k.ToHashSet(StringComparer.Ordinal) : null;
+            switch (resource.ResourceType)
+            {
+                case TopicResource:
+                    DescribeTopic(result, keys, request);
+                    break;
+                case BrokerResource:
+                    DescribeBroker(result, keys, request);
+                    break;
+                default:
+                    result.ErrorCode = (short)ErrorCode.InvalidRequest;
+                    result.ErrorMessage = $"Unsupported resource type {resource.ResourceType}; this broker describes topics and brokers";
+                    break;
+            }
+
+            if (result.ErrorCode == 0 && context.ApiVersion == 0)
+                foreach (var entry in result.Configs) entry.IsDefault = entry.ConfigSource == DefaultSource;
+            response.Results.Add(result);
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+
+    private void DescribeTopic(DescribeConfigsResponse.DescribeConfigsResult result, HashSet<string>? keys, DescribeConfigsRequest request)
+    {
+        if (admin.GetTopicConfigs(result.ResourceName) is not { } overrides)
+        {
+            result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+            result.ErrorMessage = $"The topic '{result.ResourceName}' does not exist.";
+            return;
+        }
+
+        foreach (var def in TopicConfigs.All)
+        {
+            if (keys is not null && !keys.Contains(def.Name)) continue;
+            var (inherited, fromBroker) = TopicConfigs.BrokerValue(config, def);
+            bool isOverride = overrides.TryGetValue(def.Name, out var value);
+            var entry = new Entry
+            {
+                Name = def.Name,
+                Value = isOverride ? value : inherited,
+                ConfigSource = isOverride ? TopicSource : fromBroker ? StaticBrokerSource : DefaultSource,
+                ConfigType = def.Type,
+                Documentation = request.IncludeDocumentation ? def.Doc : null,
+            };
+            if (request.IncludeSynonyms)
+            {
+                if (isOverride) entry.Synonyms.Add(new Synonym { Name = def.Name, Value = value, Source = TopicSource });
+                foreach (var synonym in def.BrokerSynonyms.Where(s => BrokerConfigDef.TryFind(s, out _) && config.IsSet(s)))
+                    entry.Synonyms.Add(new Synonym { Name = synonym, Value = config.GetString(synonym), Source = StaticBrokerSource });
+                if (def.BrokerSynonyms.Length > 0)
+                    entry.Synonyms.Add(new Synonym { Name = def.BrokerSynonyms[^1], Value = def.KafkaDefault, Source = DefaultSource });
+            }
+
+            result.Configs.Add(entry);
+        }
+    }
+
+    private void DescribeBroker(DescribeConfigsResponse.DescribeConfigsResult result, HashSet<string>? keys, DescribeConfigsRequest request)
+    {
+        string self = config.BrokerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (result.ResourceName.Length > 0 && result.ResourceName != self)
+        {
+            result.ErrorCode = (short)ErrorCode.InvalidRequest;
+            result.ErrorMessage = $"Unexpected broker id, expected {self} or empty string, but received {result.ResourceName}";
+            return;
+        }
+
+        foreach (var key in BrokerConfigDef.All)
+        {
+            if (keys is not null && !keys.Contains(key.Name)) continue;
+            sbyte source = config.IsSet(key.Name) ? StaticBrokerSource : DefaultSource;
+            string? value = config.GetString(key.Name);
+            var entry = new Entry
+            {
+                Name = key.Name,
+                Value = value,
+                ReadOnly = true,
+                IsSensitive = key.IsSensitive,
+                ConfigSource = source,
+                ConfigType = TypeCode(key.Type),
+                Documentation = request.IncludeDocumentation ? key.Doc : null,
+            };
+            if (request.IncludeSynonyms) entry.Synonyms.Add(new Synonym { Name = key.Name, Value = value, Source = source });
+            result.Configs.Add(entry);
+        }
+    }
+
+    private static sbyte TypeCode(ConfigType type) => type switch
+    {
+        ConfigType.Bool => TopicConfigs.TypeBoolean,
+        ConfigType.String => TopicConfigs.TypeString,
+        ConfigType.Int => TopicConfigs.TypeInt,
+        ConfigType.Long => TopicConfigs.TypeLong,
+        ConfigType.Double => TopicConfigs.TypeDouble,
+        ConfigType.List => TopicConfigs.TypeList,
+        ConfigType.Password => 9,
+        _ => 0,
+    };
+}

@@ -1,0 +1,53 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Requests;
+using Broker.Server.Topics;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// IncrementalAlterConfigs v0–1: SET, DELETE, APPEND and SUBTRACT (the last two on list settings) applied to a topic's
+/// current overrides, all or nothing per resource. A key named twice in one resource is INVALID_REQUEST; unknown
+/// names and bad values are INVALID_CONFIG. BROKER resources are refused (broker settings are static here).
+/// </summary>
+public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestHandler<IncrementalAlterConfigsRequest>
+{
+    public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
+    {
+        var response = new IncrementalAlterConfigsResponse();
+        foreach (var resource in request.Resources)
+        {
+            (ErrorCode Error, string? Message) outcome;
+            var duplicates = resource.Configs.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            if (duplicates.Count > 0)
+            {
+                outcome = (ErrorCode.InvalidRequest, $"Error due to duplicate config keys: {string.Join(", ", duplicates)}");
+            }
+            else
+            {
+                var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, (ConfigOperation)c.ConfigOperation, c.Value)).ToList();
+                outcome = Alter(admin, resource.ResourceType, resource.ResourceName, changes, replaceAll: false, request.ValidateOnly);
+            }
+
+            response.Responses.Add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
+            {
+                ErrorCode = (short)outcome.Error, ErrorMessage = outcome.Message,
+                ResourceType = resource.ResourceType, ResourceName = resource.ResourceName,
+            });
+        }
+
+        return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+
+    /// <summary>Shared by both alter APIs: routes a resource to the topic admin or refuses it.</summary>
+    internal static (ErrorCode Error, string? Message) Alter(ITopicAdmin admin, sbyte resourceType, string resourceName,
+        IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly) => resourceType switch
+    {
+        DescribeConfigsHandler.TopicResource => admin.AlterTopicConfigs(resourceName, changes, replaceAll, validateOnly),
+        DescribeConfigsHandler.BrokerResource or DescribeConfigsHandler.BrokerLoggerResource =>
+            (ErrorCode.InvalidRequest, "Broker configs are static on this broker; change them in server.properties and restart"),
+        _ => (ErrorCode.InvalidRequest, $"Unsupported resource type {resourceType}"),
+    };
+}
