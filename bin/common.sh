@@ -16,10 +16,13 @@ ensure_built() {
     exec 9>"$BROKER_BUILD_DIR/.build.lock"
     flock 9
     if [ ! -f "$dll" ] || [ -n "$(find "$BROKER_HOME/src" "$BROKER_HOME/Directory.Build.props" "$BROKER_HOME/Directory.Packages.props" \
-          \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -newer "$dll" -print -quit 2>/dev/null)" ]; then
+          \( -name obj -o -name bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.config' \) \
+          -newer "$dll" -print -quit 2>/dev/null)" ]; then
       echo "Building $project (Release) into $out ..." >&2
       dotnet build "$BROKER_HOME/src/$project/$project.csproj" -c Release -o "$out" -nologo -v q -clp:ErrorsOnly >&2 \
         || die "build of $project failed"
+      # An incremental build may leave the dll's time unchanged; mark the output fresh so the next call skips the build.
+      touch "$dll"
     fi
   ) || exit 1
   echo "$dll"

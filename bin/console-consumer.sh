@@ -5,6 +5,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 dll=$(ensure_built Broker.Cli cli)
-# An up-to-date incremental build keeps the old timestamp; mark it fresh so the next run does not rebuild.
-touch "$dll"
 exec dotnet "$dll" console-consumer "$@"

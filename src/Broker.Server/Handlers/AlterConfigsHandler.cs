@@ -14,13 +14,13 @@ public sealed class AlterConfigsHandler(ITopicAdmin admin) : RequestHandler<Alte
 {
     public override ApiKey ApiKey => ApiKey.AlterConfigs;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request)
     {
         var response = new AlterConfigsResponse();
         foreach (var resource in request.Resources)
         {
             var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, ConfigOperation.Set, c.Value)).ToList();
-            var (error, message) = IncrementalAlterConfigsHandler.Alter(admin, resource.ResourceType, resource.ResourceName,
+            var (error, message) = await IncrementalAlterConfigsHandler.AlterAsync(admin, resource.ResourceType, resource.ResourceName,
                 changes, replaceAll: true, request.ValidateOnly);
             response.Responses.Add(new AlterConfigsResponse.AlterConfigsResourceResponse
             {
@@ -28,6 +28,6 @@ public sealed class AlterConfigsHandler(ITopicAdmin admin) : RequestHandler<Alte
             });
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 }

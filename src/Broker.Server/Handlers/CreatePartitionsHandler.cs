@@ -13,7 +13,7 @@ public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
     {
         var response = new CreatePartitionsResponse();
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
@@ -21,7 +21,7 @@ public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<
         {
             var (error, message) = duplicates.Contains(topic.Name)
                 ? (ErrorCode.InvalidRequest, "Duplicate topic in request.")
-                : admin.CreatePartitions(topic.Name, topic.Count,
+                : await admin.CreatePartitionsAsync(topic.Name, topic.Count,
                     topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList(), request.ValidateOnly);
             response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult
             {
@@ -29,6 +29,6 @@ public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<
             });
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 }

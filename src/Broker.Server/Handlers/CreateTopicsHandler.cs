@@ -17,7 +17,7 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<Crea
 
     public override ApiKey ApiKey => ApiKey.CreateTopics;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreateTopicsRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {
         var response = new CreateTopicsResponse();
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
@@ -36,7 +36,7 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<Crea
                 ? null
                 : topic.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
             var configs = topic.Configs.Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)).ToList();
-            var outcome = admin.CreateTopic(new TopicCreationRequest(
+            var outcome = await admin.CreateTopicAsync(new TopicCreationRequest(
                 topic.Name, topic.NumPartitions, topic.ReplicationFactor, assignments, configs, request.ValidateOnly));
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
@@ -54,6 +54,6 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<Crea
             response.Topics.Add(result);
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 }

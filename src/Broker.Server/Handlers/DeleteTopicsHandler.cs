@@ -11,7 +11,7 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
 {
     public override ApiKey ApiKey => ApiKey.DeleteTopics;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {
         var response = new DeleteTopicsResponse();
         var targets = context.ApiVersion >= 6
@@ -33,12 +33,12 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
             }
 
             if (cluster.TryGetTopic(resolved, out var topic)) result.TopicId = topic.TopicId;
-            var (error, message) = admin.DeleteTopic(resolved);
+            var (error, message) = await admin.DeleteTopicAsync(resolved);
             result.ErrorCode = (short)error;
             result.ErrorMessage = message;
             response.Responses.Add(result);
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 }

@@ -14,7 +14,7 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestH
 {
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
     {
         var response = new IncrementalAlterConfigsResponse();
         foreach (var resource in request.Resources)
@@ -28,7 +28,7 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestH
             else
             {
                 var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, (ConfigOperation)c.ConfigOperation, c.Value)).ToList();
-                outcome = Alter(admin, resource.ResourceType, resource.ResourceName, changes, replaceAll: false, request.ValidateOnly);
+                outcome = await AlterAsync(admin, resource.ResourceType, resource.ResourceName, changes, replaceAll: false, request.ValidateOnly);
             }
 
             response.Responses.Add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
@@ -38,16 +38,16 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestH
             });
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 
     /// <summary>Shared by both alter APIs: routes a resource to the topic admin or refuses it.</summary>
-    internal static (ErrorCode Error, string? Message) Alter(ITopicAdmin admin, sbyte resourceType, string resourceName,
+    internal static Task<(ErrorCode Error, string? Message)> AlterAsync(ITopicAdmin admin, sbyte resourceType, string resourceName,
         IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly) => resourceType switch
     {
-        DescribeConfigsHandler.TopicResource => admin.AlterTopicConfigs(resourceName, changes, replaceAll, validateOnly),
+        DescribeConfigsHandler.TopicResource => admin.AlterTopicConfigsAsync(resourceName, changes, replaceAll, validateOnly),
         DescribeConfigsHandler.BrokerResource or DescribeConfigsHandler.BrokerLoggerResource =>
-            (ErrorCode.InvalidRequest, "Broker configs are static on this broker; change them in server.properties and restart"),
-        _ => (ErrorCode.InvalidRequest, $"Unsupported resource type {resourceType}"),
+            Task.FromResult((ErrorCode.InvalidRequest, (string?)"Broker configs are static on this broker; change them in server.properties and restart")),
+        _ => Task.FromResult((ErrorCode.InvalidRequest, (string?)$"Unsupported resource type {resourceType}")),
     };
 }

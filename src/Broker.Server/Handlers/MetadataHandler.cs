@@ -18,7 +18,7 @@ public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin,
 {
     public override ApiKey ApiKey => ApiKey.Metadata;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, MetadataRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, MetadataRequest request)
     {
         short version = context.ApiVersion;
         var response = new MetadataResponse
@@ -39,14 +39,14 @@ public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin,
             bool mayCreate = config.AutoCreateTopicsEnable && (version < 4 || request.AllowAutoTopicCreation);
             foreach (var wanted in request.Topics!)
             {
-                response.Topics.Add(Lookup(wanted, mayCreate));
+                response.Topics.Add(await LookupAsync(wanted, mayCreate));
             }
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(response);
+        return response;
     }
 
-    private MetadataResponse.Topic Lookup(MetadataRequest.RequestTopic wanted, bool mayCreate)
+    private async Task<MetadataResponse.Topic> LookupAsync(MetadataRequest.RequestTopic wanted, bool mayCreate)
     {
         if (wanted.Name is null)
         {
@@ -60,7 +60,7 @@ public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin,
             return new MetadataResponse.Topic { ErrorCode = (short)ErrorCode.InvalidTopicException, Name = wanted.Name };
         if (mayCreate)
         {
-            var created = admin.AutoCreate(wanted.Name);
+            var created = await admin.AutoCreateAsync(wanted.Name);
             if (created.Topic is not null) return Describe(created.Topic);
             if (cluster.TryGetTopic(wanted.Name, out topic)) return Describe(topic); // created concurrently
             return new MetadataResponse.Topic { ErrorCode = (short)created.Error, Name = wanted.Name };

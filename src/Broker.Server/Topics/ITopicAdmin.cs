@@ -40,11 +40,14 @@ public sealed record TopicConfigChange(string Name, ConfigOperation Operation, s
 /// </summary>
 public interface ITopicAdmin
 {
-    TopicCreation CreateTopic(TopicCreationRequest request);
+    /// <summary>Creates the topic; in ZooKeeper mode completes once the controller has elected its leaders (bounded).</summary>
+    Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request);
 
-    TopicCreation AutoCreate(string name);
+    /// <summary>Creates a topic with the broker defaults (Metadata auto-creation).</summary>
+    Task<TopicCreation> AutoCreateAsync(string name);
 
-    (ErrorCode Error, string? Message) DeleteTopic(string name);
+    /// <summary>Deletes the topic; in ZooKeeper mode completes once the controller has removed it (bounded).</summary>
+    Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name);
 
     /// <summary>The topic's config overrides (name → value), or null when there is no such topic.</summary>
     IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic);
@@ -54,11 +57,11 @@ public interface ITopicAdmin
     /// replaces the whole set, otherwise the changes apply to the current set. Nothing changes when
     /// <paramref name="validateOnly"/> is set or an error is returned (UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG).
     /// </summary>
-    (ErrorCode Error, string? Message) AlterTopicConfigs(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly);
+    Task<(ErrorCode Error, string? Message)> AlterTopicConfigsAsync(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly);
 
     /// <summary>
     /// Grows the topic to <paramref name="totalCount"/> partitions. <paramref name="assignments"/>, when given, holds
     /// the replicas of each new partition. Shrinking or keeping the count gives INVALID_PARTITIONS.
     /// </summary>
-    (ErrorCode Error, string? Message) CreatePartitions(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly);
+    Task<(ErrorCode Error, string? Message)> CreatePartitionsAsync(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly);
 }

@@ -131,6 +131,18 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
         }
     }
 
+    Task<TopicCreation> ITopicAdmin.CreateTopicAsync(TopicCreationRequest request) => Task.FromResult(CreateTopic(request));
+
+    Task<TopicCreation> ITopicAdmin.AutoCreateAsync(string name) => Task.FromResult(AutoCreate(name));
+
+    Task<(ErrorCode Error, string? Message)> ITopicAdmin.DeleteTopicAsync(string name) => Task.FromResult(DeleteTopic(name));
+
+    Task<(ErrorCode Error, string? Message)> ITopicAdmin.AlterTopicConfigsAsync(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly) =>
+        Task.FromResult(AlterTopicConfigs(topic, changes, replaceAll, validateOnly));
+
+    Task<(ErrorCode Error, string? Message)> ITopicAdmin.CreatePartitionsAsync(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly) =>
+        Task.FromResult(CreatePartitions(topic, totalCount, assignments, validateOnly));
+
     public TopicCreation AutoCreate(string name) =>
         CreateTopic(new TopicCreationRequest(name, -1, -1, null, [], false));
 

@@ -20,12 +20,68 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
     /// <summary>How long a creation or deletion waits for the controller before answering REQUEST_TIMED_OUT.</summary>
     public static readonly TimeSpan ControllerWait = TimeSpan.FromSeconds(30);
 
-    public TopicCreation CreateTopic(TopicCreationRequest request) => CreateTopicAsync(request).GetAwaiter().GetResult();
+    public Task<TopicCreation> AutoCreateAsync(string name) =>
+        CreateTopicAsync(new TopicCreationRequest(name, -1, -1, null, [], false));
 
-    public TopicCreation AutoCreate(string name) =>
-        CreateTopic(new TopicCreationRequest(name, -1, -1, null, [], false));
+    public IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic) =>
+        cluster.TryGetTopic(topic, out _) ? cluster.TopicConfig(topic) : null;
 
-    public (ErrorCode Error, string? Message) DeleteTopic(string name) => DeleteTopicAsync(name).GetAwaiter().GetResult();
+    public async Task<(ErrorCode Error, string? Message)> AlterTopicConfigsAsync(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly)
+    {
+        if (await store.GetTopicAsync(topic).ConfigureAwait(false) is null) return (ErrorCode.UnknownTopicOrPartition, $"The topic '{topic}' does not exist.");
+        var current = await store.GetTopicConfigAsync(topic).ConfigureAwait(false);
+        var (result, error) = TopicConfigs.Apply(config, current, changes, replaceAll);
+        if (result is null) return (ErrorCode.InvalidConfig, error);
+        if (validateOnly) return (ErrorCode.None, null);
+        await store.SetTopicConfigAsync(topic, result).ConfigureAwait(false);
+        LogConfigChanged(topic, string.Join(",", result.Select(kv => $"{kv.Key}={kv.Value}")));
+        // Every broker (this one included) applies it when the change notification's watch fires.
+        await cluster.WaitForAsync(c => ((ZkClusterMetadata)c).TopicConfig(topic).Count == result.Count
+            && result.All(kv => ((ZkClusterMetadata)c).TopicConfig(topic).TryGetValue(kv.Key, out var v) && v == kv.Value), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return (ErrorCode.None, null);
+    }
+
+    public async Task<(ErrorCode Error, string? Message)> CreatePartitionsAsync(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly)
+    {
+        var existing = await store.GetTopicAsync(topic).ConfigureAwait(false);
+        if (existing is null) return (ErrorCode.UnknownTopicOrPartition, $"The topic '{topic}' does not exist.");
+        int current = existing.Partitions.Count;
+        if (totalCount < current)
+            return (ErrorCode.InvalidPartitions, $"Topic currently has {current} partitions, which is higher than the requested {totalCount}.");
+        if (totalCount == current) return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
+        var live = cluster.Brokers.Select(b => b.Id).Order().ToList();
+        int replication = existing.Partitions[0].Length;
+        Dictionary<int, int[]> added;
+        if (assignments is not null)
+        {
+            if (assignments.Count != totalCount - current)
+                return (ErrorCode.InvalidReplicaAssignment, $"Increasing the number of partitions by {totalCount - current} but {assignments.Count} assignments provided.");
+            added = new Dictionary<int, int[]>();
+            for (int i = 0; i < assignments.Count; i++)
+            {
+                var unknown = assignments[i].Where(b => !live.Contains(b)).Distinct().ToList();
+                if (unknown.Count > 0) return (ErrorCode.InvalidReplicaAssignment, $"Unknown broker(s) in replica assignment: {string.Join(", ", unknown)}.");
+                if (assignments[i].Count != replication)
+                    return (ErrorCode.InvalidReplicaAssignment,
+                        $"Inconsistent replication factor between partitions, partition 0 has {replication} while partition {current + i} has {assignments[i].Count}.");
+                added[current + i] = assignments[i].ToArray();
+            }
+        }
+        else
+        {
+            if (replication > live.Count)
+                return (ErrorCode.InvalidReplicationFactor, $"Replication factor: {replication} larger than available brokers: {live.Count}.");
+            added = ReplicaAssignment.AssignNewPartitions(current, existing.Partitions[0], totalCount, live);
+        }
+
+        if (validateOnly) return (ErrorCode.None, null);
+        var all = existing.Partitions.Concat(added).ToDictionary(kv => kv.Key, kv => kv.Value);
+        await store.SetTopicAssignmentAsync(existing with { Partitions = all }).ConfigureAwait(false);
+        LogPartitionsAdded(topic, current, totalCount);
+        bool ready = await cluster.WaitForAsync(c => c.TryGetTopic(topic, out var t) && t.Partitions.Count == totalCount && t.Partitions.All(p => p.Leader >= 0),
+            ControllerWait).ConfigureAwait(false);
+        return ready ? (ErrorCode.None, null) : (ErrorCode.RequestTimedOut, $"Partitions of '{topic}' were added but their leaders were not elected within {ControllerWait.TotalSeconds:0} s.");
+    }
 
     public async Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request)
     {
@@ -116,4 +172,10 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
 
     [LoggerMessage(511, LogLevel.Information, "Requested deletion of topic {Topic}")]
     private partial void LogDeletionRequested(string topic);
+
+    [LoggerMessage(512, LogLevel.Information, "Topic {Topic} config overrides are now {Configs}")]
+    private partial void LogConfigChanged(string topic, string configs);
+
+    [LoggerMessage(513, LogLevel.Information, "Topic {Topic} grows from {From} to {To} partitions")]
+    private partial void LogPartitionsAdded(string topic, int from, int to);
 }
