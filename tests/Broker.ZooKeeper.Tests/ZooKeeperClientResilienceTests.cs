@@ -41,7 +41,8 @@ public sealed class ZooKeeperClientResilienceTests
     public async Task StandaloneRestart_ClientReconnectsInSameSession_AndWatchesSurvive()
     {
         var server = ZooKeeperServers.Standalone;
-        var client = await ConnectAsync(server.ConnectString, TimeSpan.FromSeconds(10));
+        // Long enough that a JVM restart on a busy CI machine never outlives the session.
+        var client = await ConnectAsync(server.ConnectString, TimeSpan.FromSeconds(40));
         var states = RecordStates(client);
         await client.CreateAsync(_root, ReadOnlyMemory<byte>.Empty);
         await client.CreateAsync($"{_root}/eph", ReadOnlyMemory<byte>.Empty, CreateMode.Ephemeral);

@@ -18,7 +18,9 @@ internal static class ZooKeeperConfig
             .AppendLine("admin.enableServer=false")
             .AppendLine("4lw.commands.whitelist=*")
             .AppendLine("maxClientCnxns=0")
-            .AppendLine("autopurge.purgeInterval=0");
+            .AppendLine("autopurge.purgeInterval=0")
+            // Fast ticks would cap sessions at 20 ticks (10 s); allow longer ones so restart tests survive a loaded machine.
+            .AppendLine("maxSessionTimeout=60000");
         if (servers is not null)
         {
             config.AppendLine("reconfigEnabled=false").AppendLine("standaloneEnabled=false");

@@ -1,0 +1,56 @@
+using Broker.Coordination.Controller;
+using Broker.Coordination.ZNodes;
+
+namespace Broker.Coordination.Tests.Controller;
+
+/// <summary>Kafka's clean leader election rules, as pure functions.</summary>
+public sealed class PartitionElectionTests
+{
+    private static readonly HashSet<int> AllLive = [1, 2, 3];
+
+    [Test]
+    public void LiveLeader_IsKept()
+    {
+        var current = new PartitionStateZNode(2, 4, [2, 3], 1);
+        Assert.That(PartitionElection.Elect(current, [2, 3], AllLive, false, 1), Is.Null);
+    }
+
+    [Test]
+    public void DeadLeader_IsReplacedByTheNextLiveIsrMember_AndTheEpochGrows()
+    {
+        var current = new PartitionStateZNode(1, 4, [1, 2, 3], 1);
+        var next = PartitionElection.Elect(current, [1, 2, 3], new HashSet<int> { 2, 3 }, false, 2)!;
+        Assert.That((next.Leader, next.LeaderEpoch, next.ControllerEpoch), Is.EqualTo((2, 5, 2)));
+        Assert.That(next.Isr, Is.EquivalentTo(new[] { 2, 3 }));
+    }
+
+    [Test]
+    public void OnlyReplicaDead_GoesOffline_KeepingItInTheIsr_ThenReturnsWithIt()
+    {
+        var current = new PartitionStateZNode(1, 0, [1], 1);
+        var offline = PartitionElection.Elect(current, [1], new HashSet<int> { 2, 3 }, false, 1)!;
+        Assert.That((offline.Leader, offline.LeaderEpoch), Is.EqualTo((-1, 1)));
+        Assert.That(offline.Isr, Is.EqualTo(new[] { 1 }));
+        Assert.That(PartitionElection.Elect(offline, [1], new HashSet<int> { 2, 3 }, false, 1), Is.Null, "no change while it stays dead");
+        var back = PartitionElection.Elect(offline, [1], AllLive, false, 1)!;
+        Assert.That((back.Leader, back.LeaderEpoch), Is.EqualTo((1, 2)));
+    }
+
+    [Test]
+    public void NoLiveIsrMember_StaysOffline_UnlessUncleanElectionIsEnabled()
+    {
+        var current = new PartitionStateZNode(1, 3, [1], 1);
+        var live = new HashSet<int> { 2 };
+        Assert.That(PartitionElection.Elect(current, [1, 2], live, false, 1)!.Leader, Is.EqualTo(-1));
+        var unclean = PartitionElection.Elect(current, [1, 2], live, true, 1)!;
+        Assert.That((unclean.Leader, unclean.Isr.Single()), Is.EqualTo((2, 2)));
+    }
+
+    [Test]
+    public void NewPartition_FirstLiveReplicaLeads()
+    {
+        var state = PartitionElection.Initial([3, 1, 2], new HashSet<int> { 1, 2 }, 7);
+        Assert.That((state.Leader, state.LeaderEpoch, state.ControllerEpoch), Is.EqualTo((1, 0, 7)));
+        Assert.That(state.Isr, Is.EqualTo(new[] { 1, 2 }));
+    }
+}
