@@ -2,9 +2,14 @@
 # Runs every test of the solution (unit, real-socket, real-client, real-ZooKeeper) and prints one summary line
 # "N passed, N failed" at the end. Exit status is non-zero when a test failed or the build broke.
 # Usage: bin/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Storage]
+# Installs missing test dependencies first (bin/install-deps.sh; set BROKER_SKIP_DEPS=1 to skip).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$BROKER_HOME"
+# The tests drive real ZooKeeper, kcat, Debian's Python clients and PowerShell: install whatever is missing.
+if [ "${BROKER_SKIP_DEPS:-0}" != 1 ]; then
+  bash "$BROKER_HOME/bin/install-deps.sh" || { echo "installing the test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
 results="$BROKER_HOME/TestResults"
 rm -rf "$results"
 if ! dotnet build Broker.sln -c Release -nologo -v q -clp:ErrorsOnly; then
