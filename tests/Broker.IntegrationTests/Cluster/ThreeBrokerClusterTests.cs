@@ -181,6 +181,52 @@ public sealed class ThreeBrokerClusterTests
     }
 
     [Test]
+    public async Task TopicConfigChangedThroughOneBroker_IsDescribedByAnother_AndStoredInZooKeeper()
+    {
+        string topic = Unique("configs");
+        using var admin1 = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Broker(1).BootstrapServers }).Build();
+        using var admin3 = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Broker(3).BootstrapServers }).Build();
+        await admin1.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 3, ReplicationFactor = 1 }]);
+        var resource = new ConfigResource { Type = ResourceType.Topic, Name = topic };
+        await admin1.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [resource] = [new ConfigEntry { Name = "retention.ms", Value = "3600000", IncrementalOperation = AlterConfigOpType.Set }],
+        });
+        await Poll.UntilAsync(async () =>
+        {
+            var described = await admin3.DescribeConfigsAsync([resource]);
+            var entry = described.Single().Entries["retention.ms"];
+            return entry.Value == "3600000" && entry.Source == ConfigSource.DynamicTopicConfig;
+        }, TimeSpan.FromSeconds(20), "broker 3 to describe the new retention.ms");
+        await using var zk = await _cluster.ConnectZooKeeperAsync();
+        var config = JsonNode.Parse((await zk.GetDataAsync($"/config/topics/{topic}")).Data)!;
+        Assert.That(config["config"]!["retention.ms"]!.GetValue<string>(), Is.EqualTo("3600000"));
+        var (changes, _) = await zk.GetChildrenAsync("/config/changes");
+        Assert.That(changes.Any(c => c.StartsWith("config_change_", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public async Task CreatePartitions_AddsPartitionsWithLeaders_SeenByEveryBroker()
+    {
+        string topic = Unique("grow");
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Broker(2).BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 2, ReplicationFactor = 1 }]);
+        await admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = 5 }]);
+        foreach (var b in _cluster.Brokers)
+        {
+            using var other = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = b.BootstrapServers }).Build();
+            await Poll.UntilAsync(() =>
+            {
+                var t = other.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single();
+                return t.Partitions.Count == 5 && t.Partitions.All(p => p.Leader > 0);
+            }, TimeSpan.FromSeconds(20), $"broker {b.BrokerId} to see 5 partitions");
+        }
+
+        var ex = Assert.ThrowsAsync<CreatePartitionsException>(() => admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = 3 }]));
+        Assert.That(ex!.Results.Single().Error.Code, Is.EqualTo(ErrorCode.InvalidPartitions));
+    }
+
+    [Test]
     public async Task DuplicateBrokerId_StopsStartUpWithAClearMessage()
     {
         using var duplicate = new BrokerProcess(2, new Dictionary<string, string>
