@@ -6,18 +6,20 @@
 # docs/performance.md.
 #
 # Usage: bench/run.sh [--smoke] [--runs N] [--scenarios P1,P2,P3,C1,L1,R1] [--output FILE] [--work-dir DIR] [--keep]
+#                     [--report-only]
 #   --smoke      tiny workloads, 1 run, short machine checks: finishes in well under a minute; asserts nothing about speed
 #   --runs N     runs per scenario (default 3; the median is reported)
 #   --scenarios  comma-separated subset (default all). C1 reads P1's topic; without P1 it writes that topic first.
 #   --output     the Markdown report (default docs/performance.md)
 #   --work-dir   broker data, logs and tool output (default .build/bench); the data folder is removed unless --keep
+#   --report-only  render the report again from the last run's results in --work-dir (measures nothing)
 # Environment: BENCH_P1_RECORDS, BENCH_P2_RECORDS, BENCH_P3_RECORDS, BENCH_L1_MESSAGES, BENCH_PRODUCER_PROPS override sizes.
 set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$BENCH_ROOT/bin/common.sh"
 source "$BENCH_ROOT/bench/lib.sh"
 
-smoke=0 runs=3 scenarios="P1,P2,P3,C1,L1,R1" output="$BENCH_ROOT/docs/performance.md" work="$BENCH_ROOT/.build/bench" keep=0
+report_only=0 smoke=0 runs=3 scenarios="P1,P2,P3,C1,L1,R1" output="$BENCH_ROOT/docs/performance.md" work="$BENCH_ROOT/.build/bench" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1; runs=1; shift ;;
@@ -26,11 +28,22 @@ while [ $# -gt 0 ]; do
     --output) output=$2; shift 2 ;;
     --work-dir) work=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --report-only) report_only=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive integer"
+results="$work/results.tsv"   # scenario run metric value
+if [ "$report_only" = 1 ]; then
+  [ -f "$work/meta.sh" ] && [ -f "$results" ] || die "no results in $work (run the benchmark first)"
+  source "$work/meta.sh"
+  has() { [[ ",$scenarios," == *",$1,"* ]]; }
+  write_report "$output"
+  print_table
+  log "report written to $output"
+  exit 0
+fi
 
 if [ "$smoke" = 1 ]; then
   P1_RECORDS=${BENCH_P1_RECORDS:-20000} P2_RECORDS=${BENCH_P2_RECORDS:-5000} P3_RECORDS=${BENCH_P3_RECORDS:-20000}
@@ -41,10 +54,11 @@ else
 fi
 PRODUCER_PROPS=${BENCH_PRODUCER_PROPS:-linger.ms=5}
 
-rm -rf "$work/data" "$work/runs"
+rm -rf "$work/data" "$work/runs" "$work/meta.sh"
 mkdir -p "$work/data" "$work/runs"
-results="$work/results.tsv"   # scenario run metric value
 : >"$results"
+bench_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+bench_commit=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 perf_dll=$(ensure_built Broker.Perf perf)
 broker_dll=$(ensure_built Broker.Host broker)
 
@@ -82,6 +96,9 @@ fi
 if has L1; then for r in $(seq "$runs"); do run_latency L1 "$r" "l1-r$r" "$L1_MESSAGES" "$L1_RATE" "$L1_WARMUP"; done; fi
 if has R1; then log "R1 skipped: 3 brokers with RF=3 and acks=all need replication, which does not exist yet"; fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+# Everything the report needs, so --report-only can render it again.
+declare -p smoke runs scenarios P1_RECORDS P2_RECORDS P3_RECORDS L1_MESSAGES L1_RATE L1_WARMUP IPERF_SECONDS DD_MIB \
+  PRODUCER_PROPS load_start load_end HWM_RESETTABLE bench_date bench_commit | sed 's/^declare -- //' >"$work/meta.sh"
 
 write_report "$output"
 print_table
