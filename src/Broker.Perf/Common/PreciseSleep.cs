@@ -5,13 +5,13 @@ namespace Broker.Perf.Common;
 
 /// <summary>
 /// Sleeps until a Stopwatch timestamp with ~10–50 µs accuracy: on Linux a nanosleep (after lowering this thread's
-/// timer slack to 1 µs) for all but the last 30 µs, then yields until due; elsewhere Thread.Sleep for the whole
+/// timer slack to 1 µs) for all but the last 15 µs, then yields until due; elsewhere Thread.Sleep for the whole
 /// milliseconds and yields for the rest. Thread.Sleep alone cannot pace 10,000 sends/s (it rounds up to ~1 ms).
 /// </summary>
 internal static class PreciseSleep
 {
     private const int PrSetTimerSlack = 29;
-    private static readonly long SpinTicks = Stopwatch.Frequency * 30 / 1_000_000;
+    private static readonly long SpinTicks = Stopwatch.Frequency * 15 / 1_000_000;
     private static readonly bool Native = OperatingSystem.IsLinux();
 
     [ThreadStatic]

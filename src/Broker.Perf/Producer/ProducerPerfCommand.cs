@@ -30,6 +30,7 @@ internal static class ProducerPerfCommand
                     { Name = $"perf-producer-{i}", IsBackground = true };
             }
 
+            stats.Start(ProducerStats.NowMs());
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
             foreach (var p in producers) p.Producer.Flush(Timeout.InfiniteTimeSpan);

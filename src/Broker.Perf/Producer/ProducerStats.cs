@@ -17,7 +17,7 @@ internal sealed class ProducerStats
 
     private readonly object _lock = new();
     private readonly TextWriter _out;
-    private readonly long _start;
+    private long _start;
     private readonly int _sampling;
     private readonly int[] _latencies;
     private int _index;
@@ -37,6 +37,16 @@ internal sealed class ProducerStats
     }
 
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Restarts the clocks (call right before the first send, once the producers exist, as Kafka's tool does).</summary>
+    public void Start(long nowMs)
+    {
+        lock (_lock)
+        {
+            _start = nowMs;
+            _windowStart = nowMs;
+        }
+    }
 
     public long Failures => Interlocked.Read(ref _failures);
 
