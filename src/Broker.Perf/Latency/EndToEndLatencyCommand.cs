@@ -31,7 +31,6 @@ internal static partial class EndToEndLatencyCommand
         var random = new Random(0);
         var latenciesUs = new long[o.NumMessages - o.WarmupMessages];
         var message = new Message<Null, byte[]> { Value = new byte[o.MessageSize] };
-        double totalMs = 0;
         for (int i = 0; i < o.NumMessages; i++)
         {
             for (int b = 0; b < message.Value.Length; b++) message.Value[b] = (byte)('A' + random.Next(26));
@@ -53,7 +52,6 @@ internal static partial class EndToEndLatencyCommand
 
             if (i % 1000 == 0) Console.Out.WriteLine($"{i}\t{elapsedMs.ToString(CultureInfo.InvariantCulture)}");
             if (i < o.WarmupMessages) continue;
-            totalMs += elapsedMs;
             latenciesUs[i - o.WarmupMessages] = (long)(elapsedMs * 1000);
         }
 

@@ -18,7 +18,8 @@ internal sealed record ProducerPerfOptions(
         "         [--payload-delimiter DELIM] [--print-metrics] [--instances N]\n" +
         "  --throughput     messages/sec in total (-1 = unthrottled); paced by schedule, accurate at 10,000/s\n" +
         "  --producer-props client settings; Java names work (buffer.memory, ...); bootstrap.servers is required\n" +
-        "  --instances      N producers (each with its own connection and thread) share the records and the rate";
+        "  --instances      N producers (each with its own connection and thread) share the records and the rate\n" +
+        "exit code: 0, or 2 when some records were not acknowledged (they are not counted, as in Kafka's tool)";
 
     public static ProducerPerfOptions Parse(string[] args)
     {
