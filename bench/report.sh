@@ -67,7 +67,7 @@ write_report() {
       "821,557 rec/s (78.3 MiB/s) [Kreps 2014]" "$(ratio "$(median P1 rate)" "$KAFKA_P1_RATE")" "≥ 1,000,000 rec/s: $(ge "$(median P1 rate)" 1000000)"
     producer_row P2 "$(group "$P2_RECORDS") × 1 KiB, acks=1, 6 partitions, 1 producer" "$P2_RECORDS" 1024 \
       "605 MiB/s peak, 3 brokers × 8 vCPU, RF 3 [Confluent 2020]" "$(ratio "$(median P2 mibs)" "$KAFKA_P2_MIBS")" "≥ 250 MiB/s: $(ge "$(median P2 mibs)" 250)"
-    producer_row P3 "$(group "$P3_RECORDS") × 100 B, acks=all, 6 partitions, 1 producer" "$P3_RECORDS" 100 \
+    producer_row P3 "$(group "$P3_RECORDS") × 100 B, acks=all (RF 1: no follower to wait for), 6 partitions, 1 producer" "$P3_RECORDS" 100 \
       "421,823 rec/s, RF 3 sync [Kreps 2014]" "$(ratio "$(median P3 rate)" "$KAFKA_P3_RATE")" "— (RF 3: ≥ 420,000 rec/s)"
     local c1=$(median C1 rate)
     if [ -n "$c1" ]; then
@@ -114,7 +114,7 @@ write_report() {
          "\`bin/producer-perf-test.sh --topic t --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=HOST:PORT acks=1 [--instances N]\`," \
          "\`bin/consumer-perf-test.sh --bootstrap-server HOST:PORT --topic t --messages 1000000\` (assigns every partition; \`--group\` subscribes and needs consumer groups in the broker)," \
          "\`bin/end-to-end-latency.sh HOST:PORT t 10000 1 1024 [--throughput 10000 --warmup-messages 1000]\`."
-    echo "- Reproduce: \`bench/run.sh\` (about 10 minutes), \`bench/run.sh --runs 1 --scenarios P1,C1\` to iterate, \`bench/run.sh --smoke\` (< 1 minute)."
+    echo "- Reproduce: \`bench/run.sh\` (about 7 minutes), \`bench/run.sh --runs 1 --scenarios P1,C1\` to iterate, \`bench/run.sh --smoke\` (< 1 minute)."
     if [ -f "$BENCH_ROOT/bench/analysis.md" ]; then echo; cat "$BENCH_ROOT/bench/analysis.md"; fi
   } >"$tmp"
   mkdir -p "$(dirname "$file")"
