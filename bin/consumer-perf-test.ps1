@@ -1,0 +1,33 @@
+<#
+.SYNOPSIS
+Reads records and prints consumer throughput, like Kafka's kafka-consumer-perf-test.
+
+.DESCRIPTION
+Prints Kafka's CSV header (start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec) and one row. Without --group every partition is assigned
+directly (no consumer group needed); with --group the tool subscribes, which needs group support in the broker.
+Takes exactly the options of Kafka's tool (run with --help for the list) and prints the same output lines.
+Builds src/Broker.Perf into .build/perf first when the build is missing or older than its sources.
+
+.EXAMPLE
+./consumer-perf-test.ps1 --bootstrap-server localhost:9092 --topic test --messages 1000000
+
+.NOTES
+All arguments are passed through unchanged to "Broker.Perf consumer-perf-test"; the exit code is the tool's.
+#>
+
+$root = Split-Path -Parent $PSScriptRoot
+$out = Join-Path $root '.build/perf'
+$dll = Join-Path $out 'Broker.Perf.dll'
+$project = Join-Path $root 'src/Broker.Perf/Broker.Perf.csproj'
+$built = if (Test-Path $dll) { (Get-Item $dll).LastWriteTime } else { [datetime]::MinValue }
+$stale = Get-ChildItem (Join-Path $root 'src/Broker.Perf'), (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Packages.props') -Recurse -File |
+    Where-Object { $_.Extension -in '.cs', '.csproj', '.props' -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTime -gt $built } |
+    Select-Object -First 1
+if ($stale) {
+    Write-Host "Building Broker.Perf (Release) into $out ..."
+    dotnet build $project -c Release -o $out -nologo -v q -clp:ErrorsOnly | Out-Host
+    if ($LASTEXITCODE -ne 0) { Write-Error "build of Broker.Perf failed"; exit 1 }
+}
+& dotnet $dll consumer-perf-test @args
+exit $LASTEXITCODE

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+
+namespace Broker.Perf.Tests.Producer;
+
+[TestFixture]
+public sealed class ProducerPerfCommandTests : PerfToolFixture
+{
+    // Kafka's final ProducerPerformance line: %d records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency,
+    // %.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.
+    private static readonly Regex FinalLine = new(
+        @"^(\d+) records sent, \d+\.\d{6} records/sec \(\d+\.\d{2} MB/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, " +
+        @"\d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$");
+
+    [Test]
+    public async Task FixedSizeRecords_PrintsKafkaFinalLine_AndEveryRecordReachesTheBroker()
+    {
+        string topic = UniqueTopic("pp");
+        var result = await RunToolAsync("producer-perf-test", "--topic", topic, "--num-records", "3000", "--record-size", "100",
+            "--throughput", "-1", "--producer-props", $"bootstrap.servers={Bootstrap}", "acks=1", "linger.ms=5");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StandardError);
+        string last = Lines(result.StandardOutput).Last();
+        var match = FinalLine.Match(last);
+        Assert.That(match.Success, $"final line: {last}");
+        Assert.That(match.Groups[1].Value, Is.EqualTo("3000"));
+        Assert.That(CountRecords(topic), Is.EqualTo(3000));
+    }
+
+    [Test]
+    public async Task SeveralInstancesWithThrottle_ShareTheRecords_AndDeliverAll()
+    {
+        string topic = UniqueTopic("pp-inst");
+        var result = await RunToolAsync("producer-perf-test", "--topic", topic, "--num-records", "1001", "--record-size", "64",
+            "--throughput", "2000", "--instances", "2", "--producer-props", $"bootstrap.servers={Bootstrap}", "acks=all");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StandardError);
+        Assert.That(FinalLine.Match(Lines(result.StandardOutput).Last()).Groups[1].Value, Is.EqualTo("1001"));
+        Assert.That(CountRecords(topic), Is.EqualTo(1001));
+    }
+
+    [Test]
+    public async Task PayloadFile_SendsOnlyItsPayloads()
+    {
+        string topic = UniqueTopic("pp-file");
+        string file = Path.Combine(Path.GetTempPath(), $"payloads-{Guid.NewGuid():N}.txt");
+        try
+        {
+            await File.WriteAllTextAsync(file, "alpha\nbeta\ngamma\n");
+            var result = await RunToolAsync("producer-perf-test", "--topic", topic, "--num-records", "300", "--payload-file", file,
+                "--throughput", "-1", "--producer.config", WriteConfig($"bootstrap.servers={Bootstrap}\nacks=1\n"));
+
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StandardError);
+            Assert.That(result.StandardOutput, Does.StartWith("Number of messages read: 3"));
+            Assert.That(FinalLine.Match(Lines(result.StandardOutput).Last()).Groups[1].Value, Is.EqualTo("300"));
+            Assert.That(CountRecords(topic), Is.EqualTo(300));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task MissingRecordSizeAndPayloadFile_IsAUsageError()
+    {
+        var result = await RunToolAsync("producer-perf-test", "--topic", "t", "--num-records", "10", "--throughput", "-1",
+            "--producer-props", $"bootstrap.servers={Bootstrap}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.StandardError, Does.Contain("Either --record-size or --payload-file must be specified but not both."));
+    }
+
+    private static string WriteConfig(string text)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"producer-{Guid.NewGuid():N}.properties");
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
