@@ -23,8 +23,11 @@ function Confirm-Built([string]$Project, [string]$Name) {
     }
     if ($stale) {
         [Console]::Error.WriteLine("Building $Project (Release) into $out ...")
-        & dotnet build (Join-Path $BrokerHome "src/$Project/$Project.csproj") -c Release -o $out -nologo -v q -clp:ErrorsOnly | Out-Host
+        & dotnet build (Join-Path $BrokerHome "src/$Project/$Project.csproj") -c Release -o $out -nologo -v q -clp:ErrorsOnly |
+            ForEach-Object { [Console]::Error.WriteLine($_) }
         if ($LASTEXITCODE -ne 0) { Stop-WithError "build of $Project failed" }
+        # An up-to-date incremental build keeps the old timestamp; mark it fresh so the next run does not rebuild.
+        (Get-Item $dll).LastWriteTimeUtc = [DateTime]::UtcNow
     }
     return $dll
 }

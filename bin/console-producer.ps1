@@ -19,33 +19,7 @@ param(
     [string[]] $Arguments = @()
 )
 
-$ErrorActionPreference = 'Stop'
-$root = Split-Path -Parent $PSScriptRoot
-$buildDir = if ($env:BROKER_BUILD_DIR) { $env:BROKER_BUILD_DIR } else { Join-Path $root '.build' }
-$out = Join-Path $buildDir 'cli'
-$dll = Join-Path $out 'Broker.Cli.dll'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
-
-if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
-    Write-Error 'the .NET SDK (dotnet) is not on PATH; install .NET 10 first'
-    exit 1
-}
-
-$stale = -not (Test-Path $dll)
-if (-not $stale) {
-    $built = (Get-Item $dll).LastWriteTimeUtc
-    $sources = @(Get-ChildItem -Path (Join-Path $root 'src') -Recurse -File -Include *.cs, *.csproj, *.json -ErrorAction SilentlyContinue |
-        Where-Object { $_.FullName -notmatch '[\\/](obj|bin)[\\/]' }) +
-        @(Get-Item (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Packages.props') -ErrorAction SilentlyContinue)
-    $stale = [bool]($sources | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
-}
-if ($stale) {
-    [Console]::Error.WriteLine("Building Broker.Cli (Release) into $out ...")
-    & dotnet build (Join-Path $root 'src/Broker.Cli/Broker.Cli.csproj') -c Release -o $out -nologo -v q -clp:ErrorsOnly | ForEach-Object { [Console]::Error.WriteLine($_) }
-    if ($LASTEXITCODE -ne 0) { Write-Error 'build of Broker.Cli failed'; exit 1 }
-    # An up-to-date incremental build keeps the old timestamp; mark it fresh so the next run does not rebuild.
-    (Get-Item $dll).LastWriteTimeUtc = [DateTime]::UtcNow
-}
-
+. (Join-Path $PSScriptRoot 'common.ps1')
+$dll = Confirm-Built 'Broker.Cli' 'cli'
 & dotnet $dll console-producer @Arguments
 exit $LASTEXITCODE

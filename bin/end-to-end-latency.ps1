@@ -17,18 +17,7 @@ Builds src/Broker.Perf into .build/perf first when the build is missing or older
 All arguments are passed through unchanged to "Broker.Perf end-to-end-latency"; the exit code is the tool's.
 #>
 
-$root = Split-Path -Parent $PSScriptRoot
-$out = Join-Path $root '.build/perf'
-$dll = Join-Path $out 'Broker.Perf.dll'
-$project = Join-Path $root 'src/Broker.Perf/Broker.Perf.csproj'
-$built = if (Test-Path $dll) { (Get-Item $dll).LastWriteTime } else { [datetime]::MinValue }
-$stale = Get-ChildItem (Join-Path $root 'src/Broker.Perf'), (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'Directory.Packages.props') -Recurse -File |
-    Where-Object { $_.Extension -in '.cs', '.csproj', '.props' -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTime -gt $built } |
-    Select-Object -First 1
-if ($stale) {
-    Write-Host "Building Broker.Perf (Release) into $out ..."
-    dotnet build $project -c Release -o $out -nologo -v q -clp:ErrorsOnly | Out-Host
-    if ($LASTEXITCODE -ne 0) { Write-Error "build of Broker.Perf failed"; exit 1 }
-}
+. (Join-Path $PSScriptRoot 'common.ps1')
+$dll = Confirm-Built 'Broker.Perf' 'perf'
 & dotnet $dll end-to-end-latency @args
 exit $LASTEXITCODE
