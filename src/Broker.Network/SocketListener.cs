@@ -46,7 +46,6 @@ public sealed class SocketListener : IAsyncDisposable
         var socket = new Socket(_endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (_endpoint.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && _endpoint.EndPoint.Address.Equals(IPAddress.IPv6Any))
             socket.DualMode = true;
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         socket.Bind(_endpoint.EndPoint);
         socket.Listen(1024);
         _listenSocket = socket;
