@@ -1,5 +1,6 @@
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
+using Broker.Server.Groups;
 using Broker.Server.Handlers;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
@@ -42,12 +43,27 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();
+        services.AddSingleton(GroupCoordinatorOptions.From(config));
+        services.AddSingleton<IOffsetsTopic, LocalOffsetsTopic>();
+        services.AddSingleton<GroupCoordinator>();
+        services.AddSingleton<IRequestHandler, FindCoordinatorHandler>();
+        services.AddSingleton<IRequestHandler, JoinGroupHandler>();
+        services.AddSingleton<IRequestHandler, SyncGroupHandler>();
+        services.AddSingleton<IRequestHandler, HeartbeatHandler>();
+        services.AddSingleton<IRequestHandler, LeaveGroupHandler>();
+        services.AddSingleton<IRequestHandler, OffsetCommitHandler>();
+        services.AddSingleton<IRequestHandler, OffsetFetchHandler>();
+        services.AddSingleton<IRequestHandler, ListGroupsHandler>();
+        services.AddSingleton<IRequestHandler, DescribeGroupsHandler>();
+        services.AddSingleton<IRequestHandler, DeleteGroupsHandler>();
+        services.AddSingleton<IRequestHandler, OffsetDeleteHandler>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>()));
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());
         return services;
     }
 }
