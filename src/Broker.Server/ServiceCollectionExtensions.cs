@@ -2,6 +2,7 @@ using Broker.Coordination;
 using Broker.Coordination.Controller;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
+using Broker.Server.Groups;
 using Broker.Server.Handlers;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
@@ -79,12 +80,27 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, AlterConfigsHandler>();
         services.AddSingleton<IRequestHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IRequestHandler, CreatePartitionsHandler>();
+        services.AddSingleton(GroupCoordinatorOptions.From(config));
+        services.AddSingleton<IOffsetsTopic, LocalOffsetsTopic>();
+        services.AddSingleton<GroupCoordinator>();
+        services.AddSingleton<IRequestHandler, FindCoordinatorHandler>();
+        services.AddSingleton<IRequestHandler, JoinGroupHandler>();
+        services.AddSingleton<IRequestHandler, SyncGroupHandler>();
+        services.AddSingleton<IRequestHandler, HeartbeatHandler>();
+        services.AddSingleton<IRequestHandler, LeaveGroupHandler>();
+        services.AddSingleton<IRequestHandler, OffsetCommitHandler>();
+        services.AddSingleton<IRequestHandler, OffsetFetchHandler>();
+        services.AddSingleton<IRequestHandler, ListGroupsHandler>();
+        services.AddSingleton<IRequestHandler, DescribeGroupsHandler>();
+        services.AddSingleton<IRequestHandler, DeleteGroupsHandler>();
+        services.AddSingleton<IRequestHandler, OffsetDeleteHandler>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>()));
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());
         return services;
     }
 }

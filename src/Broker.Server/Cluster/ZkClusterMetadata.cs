@@ -199,8 +199,10 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 if (leads != partition.IsLeader || partition.LeaderEpoch != p.LeaderEpoch)
                 {
                     partition.LeaderEpoch = p.LeaderEpoch;
+                    bool changed = partition.IsLeader != leads;
                     partition.IsLeader = leads;
                     LogRole(topic.Name, p.Partition, leads ? "leader" : "follower", p.LeaderEpoch);
+                    if (changed) _replicas.OnLeadershipChanged(partition);
                 }
             }
         }

@@ -18,6 +18,14 @@ public sealed class ReplicaManager
 
     public LogManager Logs => _logs;
 
+    /// <summary>
+    /// Raised (on the cluster-metadata loop) after a hosted partition became leader or stopped being leader, so
+    /// owners of partition-scoped state (the group coordinator for <c>__consumer_offsets</c>) can load or drop it.
+    /// </summary>
+    public event Action<Partition>? LeadershipChanged;
+
+    public void OnLeadershipChanged(Partition partition) => LeadershipChanged?.Invoke(partition);
+
     public bool TryGet(string topic, int partition, out Partition result) =>
         _partitions.TryGetValue(new TopicPartition(topic, partition), out result!);
 

@@ -119,7 +119,7 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
             assignment = ReplicaAssignment.AssignRackUnaware(partitions, replication, live);
         }
 
-        if (replication > 1)
+        if (replication > ReplicationSupport.MaxReplicationFactor)
         {
             return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor,
                 $"Replication factor {replication} is not supported yet: partitions have a single replica until replication is implemented; use --replication-factor 1.");

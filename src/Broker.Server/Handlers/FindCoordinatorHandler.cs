@@ -1,0 +1,61 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Groups;
+using Broker.Server.Requests;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// FindCoordinator v0–4: key type 0 (group) answers the leader of the group's <c>__consumer_offsets</c> partition,
+/// creating the topic on first use; key type 1 (transaction) answers COORDINATOR_NOT_AVAILABLE until transactions
+/// exist. v4 answers one entry per requested key.
+/// </summary>
+public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : RequestHandler<FindCoordinatorRequest>
+{
+    private const sbyte GroupKeyType = 0;
+    private const sbyte TransactionKeyType = 1;
+
+    public override ApiKey ApiKey => ApiKey.FindCoordinator;
+
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
+    {
+        var response = new FindCoordinatorResponse();
+        if (context.ApiVersion >= 4)
+        {
+            foreach (string key in request.CoordinatorKeys)
+            {
+                var (error, message, node) = await FindAsync(key, request.KeyType);
+                response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
+                {
+                    Key = key, ErrorCode = (short)error, ErrorMessage = message,
+                    NodeId = node?.Id ?? -1, Host = node?.Host ?? "", Port = node?.Port ?? -1,
+                });
+            }
+        }
+        else
+        {
+            var (error, message, node) = await FindAsync(request.Key, request.KeyType);
+            response.ErrorCode = (short)error;
+            response.ErrorMessage = message;
+            response.NodeId = node?.Id ?? -1;
+            response.Host = node?.Host ?? "";
+            response.Port = node?.Port ?? -1;
+        }
+
+        return response;
+    }
+
+    private async Task<(ErrorCode Error, string? Message, Cluster.BrokerNode? Node)> FindAsync(string key, sbyte keyType)
+    {
+        switch (keyType)
+        {
+            case GroupKeyType:
+                var (error, node) = await coordinator.FindCoordinatorAsync(key);
+                return (error, error == ErrorCode.None ? null : error.Message(), node);
+            case TransactionKeyType:
+                return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported yet.", null);
+            default:
+                return (ErrorCode.InvalidRequest, $"Unknown coordinator type {keyType} in FindCoordinator request", null);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Groups;
+using Broker.Server.Requests;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// OffsetCommit v0–8: member and generation checks (generation -1 = standalone commit), v1 per-partition commit
+/// timestamps, v2–4 retention time, v6+ leader epochs, v7+ group.instance.id. Answered once the commit is stored in
+/// <c>__consumer_offsets</c>.
+/// </summary>
+public sealed class OffsetCommitHandler(GroupCoordinator coordinator) : RequestHandler<OffsetCommitRequest>
+{
+    public override ApiKey ApiKey => ApiKey.OffsetCommit;
+
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, OffsetCommitRequest request)
+    {
+        var entries = request.Topics
+            .SelectMany(t => t.Partitions.Select(p => new OffsetCommitEntry(
+                t.Name, p.PartitionIndex, p.CommittedOffset, p.CommittedLeaderEpoch, p.CommittedMetadata,
+                context.ApiVersion == 1 ? p.CommitTimestamp : -1)))
+            .ToList();
+        var errors = await coordinator.CommitOffsetsAsync(new OffsetCommitCommand(
+            request.GroupId, request.GenerationId, request.MemberId, request.GroupInstanceId, request.RetentionTimeMs, entries)).ConfigureAwait(false);
+        var response = new OffsetCommitResponse();
+        int i = 0;
+        foreach (var topic in request.Topics)
+        {
+            var result = new OffsetCommitResponse.OffsetCommitTopicResult { Name = topic.Name };
+            foreach (var p in topic.Partitions)
+            {
+                result.Partitions.Add(new OffsetCommitResponse.OffsetCommitPartitionResult { PartitionIndex = p.PartitionIndex, ErrorCode = (short)errors[i++] });
+            }
+
+            response.Topics.Add(result);
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,36 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Groups;
+using Broker.Server.Requests;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// OffsetDelete v0: deletes a group's committed offsets; partitions of topics the group is subscribed to answer
+/// GROUP_SUBSCRIBED_TO_TOPIC.
+/// </summary>
+public sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : RequestHandler<OffsetDeleteRequest>
+{
+    public override ApiKey ApiKey => ApiKey.OffsetDelete;
+
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, OffsetDeleteRequest request)
+    {
+        var partitions = request.Topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex))).ToList();
+        var (error, errors) = await coordinator.DeleteOffsetsAsync(request.GroupId, partitions).ConfigureAwait(false);
+        var response = new OffsetDeleteResponse { ErrorCode = (short)error };
+        if (error != ErrorCode.None) return response;
+        int i = 0;
+        foreach (var topic in request.Topics)
+        {
+            var result = new OffsetDeleteResponse.OffsetDeleteTopicResult { Name = topic.Name };
+            foreach (var p in topic.Partitions)
+            {
+                result.Partitions.Add(new OffsetDeleteResponse.OffsetDeletePartitionResult { PartitionIndex = p.PartitionIndex, ErrorCode = (short)errors[i++] });
+            }
+
+            response.Topics.Add(result);
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,34 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Groups;
+using Broker.Server.Requests;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// SyncGroup v0–5: the leader brings every member's assignment; followers wait (without blocking a thread) for it.
+/// v5 checks the protocol type and name against the group's and echoes them.
+/// </summary>
+public sealed class SyncGroupHandler(GroupCoordinator coordinator) : RequestHandler<SyncGroupRequest>
+{
+    public override ApiKey ApiKey => ApiKey.SyncGroup;
+
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, SyncGroupRequest request)
+    {
+        var result = await coordinator.SyncGroupAsync(new SyncGroupCommand(
+            request.GroupId,
+            request.GenerationId,
+            request.MemberId,
+            request.GroupInstanceId,
+            request.ProtocolType,
+            request.ProtocolName,
+            request.Assignments.Select(a => (a.MemberId, a.Assignment.ToArray())).ToList())).ConfigureAwait(false);
+        return new SyncGroupResponse
+        {
+            ErrorCode = (short)result.Error,
+            ProtocolType = result.ProtocolType,
+            ProtocolName = result.ProtocolName,
+            Assignment = result.Assignment,
+        };
+    }
+}
