@@ -214,8 +214,12 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Idempotent: the lifecycle disposes it at shutdown and the DI container again at exit.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _refreshRequests.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
