@@ -20,9 +20,19 @@ public sealed partial class LogSegment
     /// <param name="records">Whole batches, possibly empty.</param>
     /// <returns>false when the segment holds no batch at or after <paramref name="startOffset"/> below the bounds,
     /// so the caller should look in the next segment.</returns>
-    public bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, out ReadOnlyMemory<byte> records)
+    public bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, out ReadOnlyMemory<byte> records) =>
+        TryRead(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, rent: false, out records, out _);
+
+    /// <summary>
+    /// As <see cref="TryRead(long, int, long, bool, out ReadOnlyMemory{byte})"/>; with <paramref name="rent"/> the bytes
+    /// are read into an array from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, returned in
+    /// <paramref name="rented"/> (null when nothing was read), which the caller must return once done with
+    /// <paramref name="records"/> (they start at index 0 of it).
+    /// </summary>
+    internal bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, bool rent, out ReadOnlyMemory<byte> records, out byte[]? rented)
     {
         records = ReadOnlyMemory<byte>.Empty;
+        rented = null;
         int end = Size;
         if (maxOffsetExclusive < long.MaxValue && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
         {
@@ -41,9 +51,19 @@ public sealed partial class LogSegment
             return true;
         }
 
-        var buffer = new byte[want];
-        ReadFully(buffer, start);
-        records = buffer.AsMemory(0, WholeBatchLength(buffer));
+        var buffer = rent ? System.Buffers.ArrayPool<byte>.Shared.Rent(want) : new byte[want];
+        try
+        {
+            ReadFully(buffer.AsSpan(0, want), start);
+        }
+        catch when (rent)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        records = buffer.AsMemory(0, WholeBatchLength(buffer.AsSpan(0, want)));
+        rented = rent ? buffer : null;
         return true;
     }
 
