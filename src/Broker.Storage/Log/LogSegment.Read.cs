@@ -34,12 +34,15 @@ public sealed partial class LogSegment
         records = ReadOnlyMemory<byte>.Empty;
         rented = null;
         int end = Size;
-        if (maxOffsetExclusive < long.MaxValue && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
+        // NextOffset is published before Size, so read after it, it covers every batch below 'end': when it is within
+        // the bound, no batch needs cutting off and the bound's header scan (one pread) is skipped.
+        if (maxOffsetExclusive < NextOffset && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
         {
             end = limit;
         }
 
-        if (!TryFindBatch(startOffset, end, out int start, out RecordBatchHeader first))
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        if (!TryFindBatch(reader, startOffset, end, out int start, out RecordBatchHeader first))
         {
             return false;
         }
@@ -54,7 +57,11 @@ public sealed partial class LogSegment
         var buffer = rent ? System.Buffers.ArrayPool<byte>.Shared.Rent(want) : new byte[want];
         try
         {
-            ReadFully(buffer.AsSpan(0, want), start);
+            // Small reads (a caught-up consumer's) are usually inside the header scan's buffer already: no second pread.
+            if (!reader.TryCopyBuffered(start, buffer.AsSpan(0, want)))
+            {
+                ReadFully(buffer.AsSpan(0, want), start);
+            }
         }
         catch when (rent)
         {
@@ -103,6 +110,12 @@ public sealed partial class LogSegment
     /// </summary>
     internal bool TryFindBatch(long offset, int end, out int position, out RecordBatchHeader header)
     {
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        return TryFindBatch(reader, offset, end, out position, out header);
+    }
+
+    private bool TryFindBatch(SegmentReader reader, long offset, int end, out int position, out RecordBatchHeader header)
+    {
         position = _offsetIndex.Lookup(offset).Position;
         header = default;
         if (position >= end)
@@ -111,7 +124,6 @@ public sealed partial class LogSegment
             return false;
         }
 
-        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
         while (reader.TryRead(position, RecordBatchHeader.Size, out ReadOnlySpan<byte> bytes))
         {
             header = RecordBatchHeader.Read(bytes);
