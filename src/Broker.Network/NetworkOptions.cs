@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 
 namespace Broker.Network;
@@ -15,6 +16,11 @@ public sealed class NetworkOptions
     public int SendBufferBytes { get; init; } = -1;
 
     public int ReceiveBufferBytes { get; init; } = -1;
+
+    /// <summary>
+    /// Buffers of both connection pipes; one receive or send moves at most one block (<see cref="MemoryPool{T}.MaxBufferSize"/>).
+    /// </summary>
+    public MemoryPool<byte> MemoryPool { get; init; } = BlockMemoryPool.Connections;
 
     /// <summary>How long a graceful shutdown waits for connections to finish their request in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);

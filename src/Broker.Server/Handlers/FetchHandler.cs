@@ -29,10 +29,38 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
             if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || request.MaxWaitMs <= 0 || signals.Count == 0)
                 return response;
 
-            var delay = Task.Delay(remaining, time);
-            await Task.WhenAny(Task.WhenAny(signals), delay).ConfigureAwait(false);
-            if (delay.IsCompleted) return ReadOnce(request).Response;
+            ReleaseRecords(response);
+            await WaitAsync(signals, remaining).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits until one signal fires or <paramref name="timeout"/> passes. The timeout's timer is disposed as soon as a
+    /// signal fires, so a caught-up consumer's fetches (answered by the next append) leave no timers behind. After a
+    /// timeout the loop's next pass finds the deadline passed and answers with what is there.
+    /// </summary>
+    private async Task WaitAsync(List<Task> signals, TimeSpan timeout)
+    {
+        var any = signals.Count == 1 ? signals[0] : Task.WhenAny(signals);
+        try
+        {
+            await any.WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Returns the pooled read buffers of a fetch response to the pool. Call once the response has been written (its
+    /// bytes copied out) or discarded; its records must not be read afterwards.
+    /// </summary>
+    public static void ReleaseRecords(FetchResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var topic in response.Responses)
+            foreach (var partition in topic.Partitions)
+                if (partition.Records is PooledRecordSet pooled) pooled.Dispose();
     }
 
     private List<Task> WaitTasks(FetchRequest request)
@@ -66,7 +94,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                 {
                     long highWatermark = partition.HighWatermark;
                     int max = (int)Math.Min(Math.Max(0, p.PartitionMaxBytes), Math.Max(0, budget - total));
-                    var read = partition.Log.Read(p.FetchOffset, max, highWatermark, minOneMessage: total == 0);
+                    var read = partition.Log.ReadPooled(p.FetchOffset, max, highWatermark, minOneMessage: total == 0);
                     data.HighWatermark = highWatermark;
                     data.LastStableOffset = highWatermark;
                     data.LogStartOffset = read.LogStartOffset;
@@ -77,7 +105,9 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                     }
                     else
                     {
-                        data.Records = new RecordSet(read.Records);
+                        data.Records = read.RentedArray is { } rented
+                            ? new PooledRecordSet(rented, read.Records.Length)
+                            : new RecordSet(read.Records);
                         total += read.Records.Length;
                     }
                 }

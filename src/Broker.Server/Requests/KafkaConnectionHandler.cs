@@ -163,16 +163,25 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
     /// <summary>
     /// Encodes straight into the output pipe: the size prefix is reserved, the body written, then the prefix patched.
-    /// Patching is safe because nothing is flushed between the reservation and the patch.
+    /// Patching is safe because nothing is flushed between the reservation and the patch. A fetch response's pooled
+    /// record buffers are released as soon as their bytes are in the pipe.
     /// </summary>
     private static ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
     {
-        var sizeSlot = output.GetMemory(4)[..4];
-        output.Advance(4);
-        var writer = new KafkaWriter(output);
-        ResponseHeader.Write(ref writer, correlationId, headerVersion);
-        response.Write(ref writer, version);
-        BinaryPrimitives.WriteInt32BigEndian(sizeSlot.Span, checked((int)writer.BytesWritten));
+        try
+        {
+            var sizeSlot = output.GetMemory(4)[..4];
+            output.Advance(4);
+            var writer = new KafkaWriter(output);
+            ResponseHeader.Write(ref writer, correlationId, headerVersion);
+            response.Write(ref writer, version);
+            BinaryPrimitives.WriteInt32BigEndian(sizeSlot.Span, checked((int)writer.BytesWritten));
+        }
+        finally
+        {
+            if (response is FetchResponse fetch) Handlers.FetchHandler.ReleaseRecords(fetch);
+        }
+
         return output.FlushAsync();
     }
 

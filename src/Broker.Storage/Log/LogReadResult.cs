@@ -12,4 +12,12 @@ public readonly record struct LogReadResult(
     ReadOnlyMemory<byte> Records,
     long LogStartOffset,
     long LogEndOffset,
-    bool OffsetOutOfRange);
+    bool OffsetOutOfRange)
+{
+    /// <summary>
+    /// Set by <see cref="PartitionLog.ReadPooled"/> when bytes were read: the array from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/> that <see cref="Records"/> starts at index 0 of. The caller owns
+    /// it and returns it to the pool once done with <see cref="Records"/>. Null otherwise.
+    /// </summary>
+    public byte[]? RentedArray { get; init; }
+}

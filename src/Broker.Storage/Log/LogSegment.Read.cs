@@ -20,16 +20,29 @@ public sealed partial class LogSegment
     /// <param name="records">Whole batches, possibly empty.</param>
     /// <returns>false when the segment holds no batch at or after <paramref name="startOffset"/> below the bounds,
     /// so the caller should look in the next segment.</returns>
-    public bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, out ReadOnlyMemory<byte> records)
+    public bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, out ReadOnlyMemory<byte> records) =>
+        TryRead(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, rent: false, out records, out _);
+
+    /// <summary>
+    /// As <see cref="TryRead(long, int, long, bool, out ReadOnlyMemory{byte})"/>; with <paramref name="rent"/> the bytes
+    /// are read into an array from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, returned in
+    /// <paramref name="rented"/> (null when nothing was read), which the caller must return once done with
+    /// <paramref name="records"/> (they start at index 0 of it).
+    /// </summary>
+    internal bool TryRead(long startOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, bool rent, out ReadOnlyMemory<byte> records, out byte[]? rented)
     {
         records = ReadOnlyMemory<byte>.Empty;
+        rented = null;
         int end = Size;
-        if (maxOffsetExclusive < long.MaxValue && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
+        // NextOffset is published before Size, so read after it, it covers every batch below 'end': when it is within
+        // the bound, no batch needs cutting off and the bound's header scan (one pread) is skipped.
+        if (maxOffsetExclusive < NextOffset && TryFindBatch(maxOffsetExclusive, end, out int limit, out _))
         {
             end = limit;
         }
 
-        if (!TryFindBatch(startOffset, end, out int start, out RecordBatchHeader first))
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        if (!TryFindBatch(reader, startOffset, end, out int start, out RecordBatchHeader first))
         {
             return false;
         }
@@ -41,9 +54,23 @@ public sealed partial class LogSegment
             return true;
         }
 
-        var buffer = new byte[want];
-        ReadFully(buffer, start);
-        records = buffer.AsMemory(0, WholeBatchLength(buffer));
+        var buffer = rent ? System.Buffers.ArrayPool<byte>.Shared.Rent(want) : new byte[want];
+        try
+        {
+            // Small reads (a caught-up consumer's) are usually inside the header scan's buffer already: no second pread.
+            if (!reader.TryCopyBuffered(start, buffer.AsSpan(0, want)))
+            {
+                ReadFully(buffer.AsSpan(0, want), start);
+            }
+        }
+        catch when (rent)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        records = buffer.AsMemory(0, WholeBatchLength(buffer.AsSpan(0, want)));
+        rented = rent ? buffer : null;
         return true;
     }
 
@@ -83,6 +110,12 @@ public sealed partial class LogSegment
     /// </summary>
     internal bool TryFindBatch(long offset, int end, out int position, out RecordBatchHeader header)
     {
+        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
+        return TryFindBatch(reader, offset, end, out position, out header);
+    }
+
+    private bool TryFindBatch(SegmentReader reader, long offset, int end, out int position, out RecordBatchHeader header)
+    {
         position = _offsetIndex.Lookup(offset).Position;
         header = default;
         if (position >= end)
@@ -91,7 +124,6 @@ public sealed partial class LogSegment
             return false;
         }
 
-        using var reader = new SegmentReader(_log, end, HeaderScanBufferBytes);
         while (reader.TryRead(position, RecordBatchHeader.Size, out ReadOnlySpan<byte> bytes))
         {
             header = RecordBatchHeader.Read(bytes);

@@ -10,7 +10,18 @@ public sealed partial class PartitionLog
     /// <param name="maxBytes">Byte budget (a larger first batch is still returned when <paramref name="minOneMessage"/>).</param>
     /// <param name="maxOffsetExclusive">Return only batches whose last offset is below this (e.g. the high watermark).</param>
     /// <param name="minOneMessage">KIP-74: return at least one batch even if larger than <paramref name="maxBytes"/>.</param>
-    public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue, bool minOneMessage = true)
+    public LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue, bool minOneMessage = true) =>
+        Read(fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, rent: false);
+
+    /// <summary>
+    /// As <see cref="Read(long, int, long, bool)"/>, but the records are read into an array rented from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/> (<see cref="LogReadResult.RentedArray"/>, null when no bytes
+    /// were read), so serving fetches allocates no large arrays. The caller returns the array once done with the records.
+    /// </summary>
+    public LogReadResult ReadPooled(long fetchOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue, bool minOneMessage = true) =>
+        Read(fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, rent: true);
+
+    private LogReadResult Read(long fetchOffset, int maxBytes, long maxOffsetExclusive, bool minOneMessage, bool rent)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -32,9 +43,9 @@ public sealed partial class PartitionLog
             {
                 for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
                 {
-                    if (segments[i].TryRead(fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, out ReadOnlyMemory<byte> records))
+                    if (segments[i].TryRead(fetchOffset, maxBytes, maxOffsetExclusive, minOneMessage, rent, out ReadOnlyMemory<byte> records, out byte[]? rented))
                     {
-                        return new LogReadResult(records, logStartOffset, logEndOffset, OffsetOutOfRange: false);
+                        return new LogReadResult(records, logStartOffset, logEndOffset, OffsetOutOfRange: false) { RentedArray = rented };
                     }
                 }
 

@@ -70,6 +70,21 @@ internal sealed class SegmentReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Copies <paramref name="destination"/>.Length bytes at <paramref name="position"/> when the current buffer
+    /// already holds all of them (no system call); false otherwise.
+    /// </summary>
+    public bool TryCopyBuffered(long position, Span<byte> destination)
+    {
+        if (position < _bufferStart || position + destination.Length > _bufferStart + _bufferLength)
+        {
+            return false;
+        }
+
+        _buffer.AsSpan((int)(position - _bufferStart), destination.Length).CopyTo(destination);
+        return true;
+    }
+
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_buffer);

@@ -99,6 +99,29 @@ public class LogSegmentTests
     }
 
     [Test]
+    public void TryRead_MaxOffsetAtOrPastSegmentEnd_ReturnsEverythingFromTheStart([Values(130, 131, long.MaxValue)] long maxOffsetExclusive)
+    {
+        AppendBatches(10);
+
+        _segment.TryRead(121, 1 << 20, maxOffsetExclusive, true, out ReadOnlyMemory<byte> records);
+
+        List<RecordBatchHeader> headers = Batches.Headers(records.Span);
+        Assert.That((headers.First().BaseOffset, headers.Last().LastOffset), Is.EqualTo((121L, 129L)));
+    }
+
+    [Test]
+    public void TryRead_SmallTailRead_MatchesTheBytesOnDisk()
+    {
+        AppendBatches(20);
+        byte[] file = File.ReadAllBytes(_segment.LogPath);
+
+        _segment.TryRead(157, 1 << 20, long.MaxValue, true, out ReadOnlyMemory<byte> records);
+
+        Assert.That(records.Span.SequenceEqual(file.AsSpan(file.Length - records.Length)), Is.True);
+        Assert.That(Batches.Headers(records.Span).First().BaseOffset, Is.EqualTo(157));
+    }
+
+    [Test]
     public void FindOffsetByTimestamp_ReturnsFirstRecordAtOrAfter()
     {
         AppendBatches(50, timestamp: 1000);
