@@ -15,7 +15,7 @@ internal sealed partial class ConsumerGroupsCommand
         var failed = new List<(string Group, Error Error)>();
         try
         {
-            await admin.DeleteGroupsAsync(groups, new DeleteGroupsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout });
+            await admin.DeleteGroupsAsync(groups, new DeleteGroupsOptions { RequestTimeout = _timeout });
         }
         catch (DeleteGroupsException e)
         {
