@@ -47,6 +47,23 @@ public sealed class ConsumerGroupsCommandTests : CliFixture
                 "lag-group       lag-topic       1          8               8               0               lag-client-00000000-0000-0000-0000-000000000000 /127.0.0.1      lag-client\n"));
             Assert.That(active.StandardError, Is.Empty);
 
+            var members = await Groups("--bootstrap-server", Bootstrap, "--describe", "--group", group, "--members", "--verbose");
+            Assert.That(Regex.Replace(members.StandardOutput, @"(?<=lag-client-)[0-9a-f-]{36}", "00000000-0000-0000-0000-000000000000"), Is.EqualTo("\n" +
+                "GROUP           CONSUMER-ID                                     HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT\n" +
+                "lag-group       lag-client-00000000-0000-0000-0000-000000000000 /127.0.0.1      lag-client      2               lag-topic(0,1)\n"));
+
+            var state = await Groups("--bootstrap-server", Bootstrap, "--describe", "--group", group, "--state");
+            Assert.That(state.StandardOutput, Does.Match(
+                @"^\nGROUP           COORDINATOR \(ID\) +ASSIGNMENT-STRATEGY  STATE           #MEMBERS\nlag-group       \S+:\d+ \(0\) +range +Stable +1\n$"));
+
+            var json = await Groups("--bootstrap-server", Bootstrap, "--describe", "--group", group, "--output", "json");
+            using (var doc = System.Text.Json.JsonDocument.Parse(json.StandardOutput))
+            {
+                var described = doc.RootElement[0];
+                Assert.That((described.GetProperty("state").GetString(), described.GetProperty("totalLag").GetInt64(),
+                    described.GetProperty("offsets").GetArrayLength()), Is.EqualTo(("Stable", 0L, 2)));
+            }
+
             var refused = await Groups("--bootstrap-server", Bootstrap, "--reset-offsets", "--group", group, "--all-topics", "--to-earliest", "--execute");
             Assert.That(refused.ExitCode, Is.EqualTo(1));
             Assert.That(refused.StandardError, Is.EqualTo(
