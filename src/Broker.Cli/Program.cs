@@ -3,7 +3,7 @@ using Broker.Cli.CommandLine;
 namespace Broker.Cli;
 
 /// <summary>
-/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer ARGS</c>.
+/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups ARGS</c>.
 /// Each tool mirrors its Kafka 3.6 namesake (options, output text, exit codes); the bin/*.sh and bin/*.ps1 wrappers
 /// pick the tool.
 /// </summary>
@@ -14,6 +14,7 @@ internal static class Program
         ["topics"] = args => new Topics.TopicsCommand().RunAsync(args),
         ["console-producer"] = args => new Console.ConsoleProducerCommand().RunAsync(args),
         ["console-consumer"] = args => new Console.ConsoleConsumerCommand().RunAsync(args),
+        ["consumer-groups"] = args => new ConsumerGroups.ConsumerGroupsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -1,0 +1,25 @@
+<#
+.SYNOPSIS
+Lists, describes and deletes consumer groups and resets their offsets, like Kafka's kafka-consumer-groups.sh.
+
+.DESCRIPTION
+PowerShell twin of bin/consumer-groups.sh. Builds src/Broker.Cli into .build/cli when the build is missing or older
+than the sources, then runs 'dotnet .build/cli/Broker.Cli.dll consumer-groups' with every argument passed through
+unchanged. Options, output and exit codes are those of the Kafka 3.6 tool; run with --help for the full option list.
+
+.PARAMETER Arguments
+The tool's options exactly as Kafka's tool takes them (double-dash options such as --bootstrap-server are passed
+through untouched).
+
+.EXAMPLE
+./bin/consumer-groups.ps1 --bootstrap-server localhost:9092 --describe --group my-group
+#>
+param(
+    [Parameter(ValueFromRemainingArguments = $true)]
+    [string[]] $Arguments = @()
+)
+
+. (Join-Path $PSScriptRoot 'common.ps1')
+$dll = Confirm-Built 'Broker.Cli' 'cli'
+& dotnet $dll consumer-groups @Arguments
+exit $LASTEXITCODE
