@@ -34,6 +34,10 @@ public sealed class PowerShellTwinsTests : CliFixture
             ["--bootstrap-server", Bootstrap, "--topic", topic, "--from-beginning", "--max-messages", "2", "--property", "print.key=true"]);
         Assert.That(consume.StandardOutput, Is.EqualTo("a\t1\nb\t2\n"), consume.StandardError);
         Assert.That(consume.StandardError, Does.Contain("Processed a total of 2 messages"));
+
+        var groups = await Pwsh_("consumer-groups.ps1", ["--bootstrap-server", Bootstrap, "--describe", "--group", "no-such-group-" + topic]);
+        Assert.That(groups.ExitCode, Is.EqualTo(0), groups.StandardError);
+        Assert.That(groups.StandardError, Does.Contain($"Consumer group 'no-such-group-{topic}' does not exist."));
     }
 
     [Test]
