@@ -45,6 +45,7 @@ public sealed partial class BrokerRegistration
     public async Task RegisterAsync(CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + _sessionTimeout + TimeSpan.FromSeconds(5);
+        bool waitLogged = false;
         while (true)
         {
             try
@@ -73,7 +74,8 @@ public sealed partial class BrokerRegistration
                         $"after {_sessionTimeout.TotalSeconds:0} s; is this broker already running?");
                 }
 
-                LogWaitingForStale(_node.Id, existing.Value.Broker.Endpoints.Count > 0 ? existing.Value.Broker.Endpoints[0].ToString() : "?");
+                if (!waitLogged) LogWaitingForStale(_node.Id, existing.Value.Broker.Endpoints.Count > 0 ? existing.Value.Broker.Endpoints[0].ToString() : "?");
+                waitLogged = true;
                 var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var stat = await _store.Client.ExistsAsync(BrokerIdZNode.PathOf(_node.Id), _ => { gone.TrySetResult(); return Task.CompletedTask; }, ct).ConfigureAwait(false);
                 if (stat is not null) await Task.WhenAny(gone.Task, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);

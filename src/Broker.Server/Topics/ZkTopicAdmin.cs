@@ -36,10 +36,12 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         await store.SetTopicConfigAsync(topic, result).ConfigureAwait(false);
         LogConfigChanged(topic, string.Join(",", result.Select(kv => $"{kv.Key}={kv.Value}")));
         // Every broker (this one included) applies it when the change notification's watch fires.
-        await cluster.WaitForAsync(c => ((ZkClusterMetadata)c).TopicConfig(topic).Count == result.Count
-            && result.All(kv => ((ZkClusterMetadata)c).TopicConfig(topic).TryGetValue(kv.Key, out var v) && v == kv.Value), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await cluster.WaitForAsync(_ => SameConfig(cluster.TopicConfig(topic), result), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         return (ErrorCode.None, null);
     }
+
+    private static bool SameConfig(IReadOnlyDictionary<string, string> seen, IReadOnlyDictionary<string, string> wanted) =>
+        seen.Count == wanted.Count && wanted.All(kv => seen.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     public async Task<(ErrorCode Error, string? Message)> CreatePartitionsAsync(string topic, int totalCount, IReadOnlyList<IReadOnlyList<int>>? assignments, bool validateOnly)
     {
