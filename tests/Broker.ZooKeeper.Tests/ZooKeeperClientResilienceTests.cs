@@ -53,7 +53,8 @@ public sealed class ZooKeeperClientResilienceTests
         server.Kill();
         await Eventually.UntilAsync(() => client.State != ZooKeeperState.Connected, "the client notices the crash");
         await server.StartAsync();
-        await Eventually.UntilAsync(() => client.State == ZooKeeperState.Connected, "the client reconnects");
+        // A JVM restart plus the client's backoff can take a while on a busy machine; the session (40 s) outlives it.
+        await Eventually.UntilAsync(() => client.State == ZooKeeperState.Connected, "the client reconnects", TimeSpan.FromSeconds(35));
         var other = await ConnectAsync(server.ConnectString);
         await other.SetDataAsync(_root, "changed"u8.ToArray());
         await watch.WaitForCountAsync(1);
