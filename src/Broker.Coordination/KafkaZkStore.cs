@@ -10,7 +10,7 @@ public sealed record PartitionStateRead(PartitionStateZNode State, int ZkVersion
 /// Typed reads and writes of Kafka's znode layout over one <see cref="ZooKeeperClient"/> (Kafka's KafkaZkClient
 /// idea). Thread-safe, as the client is. Watch callbacks run on the client's event task, in order.
 /// </summary>
-public sealed class KafkaZkStore(ZooKeeperClient zk)
+public sealed partial class KafkaZkStore(ZooKeeperClient zk)
 {
     public ZooKeeperClient Client => zk;
 

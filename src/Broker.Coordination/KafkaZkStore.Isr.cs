@@ -1,0 +1,34 @@
+using Broker.Coordination.ZNodes;
+using Broker.ZooKeeper;
+
+namespace Broker.Coordination;
+
+public sealed partial class KafkaZkStore
+{
+    /// <summary>
+    /// A partition leader's compare-and-set of its ISR (Kafka's leader-side <c>updateLeaderAndIsr</c>): writes
+    /// <paramref name="state"/> only if the znode still has <paramref name="expectedZkVersion"/>. Returns the new
+    /// zkVersion, or null when another writer (the controller, or a newer leader) changed the state first; the caller
+    /// then re-reads and decides again, which is what fences a deposed leader.
+    /// </summary>
+    public async Task<int?> TryUpdatePartitionStateAsync(string topic, int partition, PartitionStateZNode state, int expectedZkVersion, CancellationToken ct = default)
+    {
+        try
+        {
+            var stat = await zk.SetDataAsync(PartitionStateZNode.PathOf(topic, partition), state.Encode(), expectedZkVersion, ct).ConfigureAwait(false);
+            return stat.Version;
+        }
+        catch (BadVersionException)
+        {
+            return null;
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Tells the controller that ISRs changed, as a sequential <c>/isr_change_notification/isr_change_</c> node.</summary>
+    public Task NotifyIsrChangeAsync(IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken ct = default) =>
+        zk.CreateAsync(IsrChangeNotificationZNode.Prefix, new IsrChangeNotificationZNode(partitions).Encode(), CreateMode.PersistentSequential, ct);
+}
