@@ -52,7 +52,7 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
         try
         {
             if (Exists) return (ErrorCode.None, false);
-            int replication = Math.Min(Math.Min(_options.OffsetsTopicReplicationFactor, Math.Max(1, _cluster.Brokers.Count)), ReplicationSupport.MaxReplicationFactor);
+            int replication = Math.Min(_options.OffsetsTopicReplicationFactor, Math.Max(1, _cluster.Brokers.Count));
             if (replication < _options.OffsetsTopicReplicationFactor)
                 LogReplicationFallback(_options.OffsetsTopicReplicationFactor, replication, _cluster.Brokers.Count);
             var outcome = await _admin.CreateTopicAsync(new TopicCreationRequest(
