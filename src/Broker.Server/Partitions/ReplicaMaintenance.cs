@@ -55,9 +55,9 @@ public sealed partial class ReplicaMaintenance(ReplicaManager replicas, BrokerCo
         }
     }
 
-    [LoggerMessage(520, LogLevel.Information, "Partition {Topic}-{Partition}: ISR is now [{Isr}] ({Reason})")]
+    [LoggerMessage(540, LogLevel.Information, "Partition {Topic}-{Partition}: ISR is now [{Isr}] ({Reason})")]
     private partial void LogIsrChanged(string topic, int partition, string isr, string reason);
 
-    [LoggerMessage(521, LogLevel.Warning, "High-watermark checkpoint failed: {Reason}")]
+    [LoggerMessage(541, LogLevel.Warning, "High-watermark checkpoint failed: {Reason}")]
     private partial void LogCheckpointFailed(string reason);
 }
