@@ -7,7 +7,9 @@ public sealed partial class KafkaController
     /// Moves leadership away from a stopping broker, on the controller's loop: the broker is marked as shutting down
     /// (never elected until its registration disappears or is renewed with a newer epoch); each partition it leads
     /// gets a new leader from the rest of its ISR (leader epoch + 1) and it leaves every ISR it can leave without
-    /// emptying it. Returns the partitions it still leads (e.g. replication factor 1), sorted.
+    /// emptying it. Returns the replicated partitions (replication factor &gt; 1) it still leads because no other ISR
+    /// member is live, sorted; as in Kafka, partitions with a single replica are not reported (nothing can take them
+    /// over, so waiting for them would only delay every shutdown), though they stay led by the broker.
     /// </summary>
     /// <param name="brokerEpoch">The broker's registration czxid, or -1 when unknown (old request versions).</param>
     /// <exception cref="NotControllerException">This broker is not (or stopped being) the active controller.</exception>
@@ -43,9 +45,12 @@ public sealed partial class KafkaController
             ? null
             : PartitionElection.ForControlledShutdown(current, replicas, _live, shuttingDown, id, _epoch)), "controlled shutdown", ct).ConfigureAwait(false);
 
-        var remaining = _states.Where(s => s.Value.State.Leader == id).Select(s => s.Key)
+        var remaining = _states.Where(s => s.Value.State.Leader == id && IsReplicated(s.Key)).Select(s => s.Key)
             .OrderBy(k => k.Topic, StringComparer.Ordinal).ThenBy(k => k.Partition).ToList();
         LogControlledShutdownDone(id, remaining.Count);
         request.Reply.TrySetResult(remaining);
     }
+
+    private bool IsReplicated((string Topic, int Partition) key) =>
+        _topics.TryGetValue(key.Topic, out var t) && t.Partitions.TryGetValue(key.Partition, out var replicas) && replicas.Length > 1;
 }
