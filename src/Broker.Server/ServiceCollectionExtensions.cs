@@ -41,13 +41,23 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<ZkClusterMetadata>());
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
         services.AddSingleton(sp => new KafkaController(
-            sp.GetRequiredService<KafkaZkStore>(), new ControllerOptions(config.BrokerId, config.UncleanLeaderElectionEnable),
+            sp.GetRequiredService<KafkaZkStore>(), ControllerOptionsOf(config),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>()));
+        services.AddSingleton<ControlledShutdown>();
+        services.AddSingleton<IRequestHandler, ControlledShutdownHandler>();
         services.AddSingleton(sp => new BrokerRegistration(
             sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
     }
+
+    /// <summary>The controller's settings from the broker config.</summary>
+    public static ControllerOptions ControllerOptionsOf(BrokerConfig config) => new(config.BrokerId, config.UncleanLeaderElectionEnable)
+    {
+        AutoLeaderRebalance = config.AutoLeaderRebalanceEnable,
+        LeaderImbalanceCheckInterval = TimeSpan.FromSeconds(config.LeaderImbalanceCheckIntervalSeconds),
+        LeaderImbalancePerBrokerPercentage = config.LeaderImbalancePerBrokerPercentage,
+    };
 
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {

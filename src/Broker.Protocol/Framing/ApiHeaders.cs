@@ -8,8 +8,8 @@ namespace Broker.Protocol.Framing;
 /// </summary>
 public static class ApiHeaders
 {
-    /// <summary>ControlledShutdown (key 7) is not a client API and has no definition here.</summary>
-    private const short ControlledShutdownKey = 7;
+    /// <summary>ControlledShutdown (key 7) v0 predates the client id in the request header.</summary>
+    private const short ControlledShutdownKey = (short)ApiKey.ControlledShutdown;
 
     public static short RequestHeaderVersion(short apiKey, short apiVersion)
     {

@@ -11,6 +11,7 @@ public enum ApiKey : short
     Fetch = 1,
     ListOffsets = 2,
     Metadata = 3,
+    ControlledShutdown = 7,
     OffsetCommit = 8,
     OffsetFetch = 9,
     FindCoordinator = 10,

@@ -21,6 +21,7 @@ public static class RequestReader
             ApiKey.Fetch => global::Broker.Protocol.Messages.FetchRequest.Read(ref reader, version),
             ApiKey.ListOffsets => global::Broker.Protocol.Messages.ListOffsetsRequest.Read(ref reader, version),
             ApiKey.Metadata => global::Broker.Protocol.Messages.MetadataRequest.Read(ref reader, version),
+            ApiKey.ControlledShutdown => global::Broker.Protocol.Messages.ControlledShutdownRequest.Read(ref reader, version),
             ApiKey.OffsetCommit => global::Broker.Protocol.Messages.OffsetCommitRequest.Read(ref reader, version),
             ApiKey.OffsetFetch => global::Broker.Protocol.Messages.OffsetFetchRequest.Read(ref reader, version),
             ApiKey.FindCoordinator => global::Broker.Protocol.Messages.FindCoordinatorRequest.Read(ref reader, version),

@@ -21,6 +21,7 @@ public static class ResponseReader
             ApiKey.Fetch => global::Broker.Protocol.Messages.FetchResponse.Read(ref reader, version),
             ApiKey.ListOffsets => global::Broker.Protocol.Messages.ListOffsetsResponse.Read(ref reader, version),
             ApiKey.Metadata => global::Broker.Protocol.Messages.MetadataResponse.Read(ref reader, version),
+            ApiKey.ControlledShutdown => global::Broker.Protocol.Messages.ControlledShutdownResponse.Read(ref reader, version),
             ApiKey.OffsetCommit => global::Broker.Protocol.Messages.OffsetCommitResponse.Read(ref reader, version),
             ApiKey.OffsetFetch => global::Broker.Protocol.Messages.OffsetFetchResponse.Read(ref reader, version),
             ApiKey.FindCoordinator => global::Broker.Protocol.Messages.FindCoordinatorResponse.Read(ref reader, version),

@@ -122,6 +122,46 @@ public sealed class KnownAnswerTests
     }
 
     [Test]
+    public void ControlledShutdownRequest_V0_HeaderV0WithoutClientId()
+    {
+        var expected = Bytes.Hex("0007 0000 00000001" + "00000005");
+        var bytes = Bytes.Write((ref KafkaWriter w) =>
+        {
+            new RequestHeader(7, 0, 1, "c").Write(ref w, ApiHeaders.RequestHeaderVersion(7, 0));
+            new ControlledShutdownRequest { BrokerId = 5, BrokerEpoch = 99 }.Write(ref w, 0);
+        });
+        Assert.That(bytes, Is.EqualTo(expected), "v0 has neither client id nor broker epoch");
+
+        var reader = new KafkaReader(expected);
+        var header = RequestHeader.Read(ref reader, out var headerVersion);
+        var request = (ControlledShutdownRequest)RequestReader.Read((ApiKey)header.ApiKey, header.ApiVersion, ref reader);
+        Assert.That((headerVersion, request.BrokerId, request.BrokerEpoch), Is.EqualTo(((short)0, 5, -1L)));
+        Assert.That(reader.Remaining, Is.Zero);
+    }
+
+    [Test]
+    public void ControlledShutdownRequest_V3_FlexibleWithBrokerEpoch()
+    {
+        var expected = Bytes.Hex("00000005 0000000000000064 00");
+        Assert.That(Bytes.Write(new ControlledShutdownRequest { BrokerId = 5, BrokerEpoch = 100 }, 3), Is.EqualTo(expected));
+        var reader = new KafkaReader(expected);
+        var read = ControlledShutdownRequest.Read(ref reader, 3);
+        Assert.That((read.BrokerId, read.BrokerEpoch), Is.EqualTo((5, 100L)));
+    }
+
+    [Test]
+    public void ControlledShutdownResponse_V1AndV3_RemainingPartitions()
+    {
+        var response = new ControlledShutdownResponse
+        {
+            ErrorCode = 0,
+            RemainingPartitions = [new ControlledShutdownResponse.RemainingPartition { TopicName = "t", PartitionIndex = 2 }],
+        };
+        Assert.That(Bytes.ToHex(Bytes.Write(response, 1)), Is.EqualTo("0000" + "00000001" + "0001" + "74" + "00000002"));
+        Assert.That(Bytes.ToHex(Bytes.Write(response, 3)), Is.EqualTo("0000" + "02" + "02" + "74" + "00000002" + "00" + "00"));
+    }
+
+    [Test]
     public void Write_FieldAbsentInVersion_IsSilentlySkipped()
     {
         var request = new MetadataRequest { AllowAutoTopicCreation = false, IncludeTopicAuthorizedOperations = true };

@@ -1,0 +1,63 @@
+using Broker.Coordination.ZNodes;
+
+namespace Broker.Coordination.Controller;
+
+// Topic assignments and deletions (loop-owned).
+public sealed partial class KafkaController
+{
+    private List<(string Topic, int Partition)> AllPartitions() =>
+        _topics.SelectMany(t => t.Value.Partitions.Keys.Select(p => (t.Key, p))).ToList();
+
+    private async Task LoadTopicAsync(string topic, CancellationToken ct)
+    {
+        var assignment = await _store.GetTopicAsync(topic, OnTopic, ct).ConfigureAwait(false);
+        if (assignment is null)
+        {
+            ForgetTopic(topic);
+            return;
+        }
+
+        _topics[topic] = assignment;
+        foreach (var p in assignment.Partitions.Keys) await RereadAsync(topic, p, ct).ConfigureAwait(false);
+    }
+
+    private void ForgetTopic(string topic)
+    {
+        _topics.Remove(topic);
+        foreach (var key in _states.Keys.Where(k => k.Topic == topic).ToList()) _states.Remove(key);
+    }
+
+    private async Task OnTopicsChangedAsync()
+    {
+        var ct = _stop.Token;
+        var names = (await _store.GetTopicNamesAsync(OnTopics, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _topics.Keys.Where(t => !names.Contains(t)).ToList()) ForgetTopic(gone);
+
+        var added = names.Where(t => !_topics.ContainsKey(t)).ToList();
+        foreach (var topic in added) await LoadTopicAsync(topic, ct).ConfigureAwait(false);
+        await ReconcileAsync(added.Where(_topics.ContainsKey).SelectMany(t => _topics[t].Partitions.Keys.Select(p => (t, p))).ToList(), ct).ConfigureAwait(false);
+    }
+
+    private async Task OnTopicChangedAsync(string topic)
+    {
+        await LoadTopicAsync(topic, _stop.Token).ConfigureAwait(false);
+        if (_topics.TryGetValue(topic, out var assignment))
+            await ReconcileAsync(assignment.Partitions.Keys.Select(p => (topic, p)).ToList(), _stop.Token).ConfigureAwait(false);
+    }
+
+    private async Task OnDeletionsRequestedAsync()
+    {
+        var ct = _stop.Token;
+        var requested = await _store.GetTopicDeletionsAsync(OnDeletions, ct).ConfigureAwait(false);
+        foreach (var topic in requested)
+        {
+            // Fence: only the controller in office deletes.
+            await _store.FencedMultiAsync(_epochZkVersion, [], ct).ConfigureAwait(false);
+            await _store.DeleteRecursiveAsync(TopicZNode.PathOf(topic), ct).ConfigureAwait(false);
+            await _store.DeleteRecursiveAsync(TopicConfigZNode.PathOf(topic), ct).ConfigureAwait(false);
+            await _store.DeleteRecursiveAsync(DeleteTopicZNode.PathOf(topic), ct).ConfigureAwait(false);
+            ForgetTopic(topic);
+            LogDeleted(topic);
+        }
+    }
+}

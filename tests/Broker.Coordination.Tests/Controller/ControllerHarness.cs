@@ -1,0 +1,127 @@
+using Broker.Coordination.Controller;
+using Broker.Coordination.ZNodes;
+using Broker.TestKit;
+using Broker.ZooKeeper;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Coordination.Tests.Controller;
+
+/// <summary>
+/// A cluster of fake brokers under a fresh chroot of the shared ZooKeeper: brokers are ephemeral
+/// <c>/brokers/ids/&lt;id&gt;</c> nodes made (and removed, to "kill" them) by an admin session; controllers are real
+/// <see cref="KafkaController"/>s, each on its own session. Not thread-safe; one per test.
+/// </summary>
+internal sealed class ControllerHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly string _connectString;
+
+    private ControllerHarness(string connectString, KafkaZkStore admin)
+    {
+        _connectString = connectString;
+        Admin = admin;
+    }
+
+    /// <summary>Store on the admin session: what tests (and fake partition leaders) read and write.</summary>
+    public KafkaZkStore Admin { get; }
+
+    public static async Task<ControllerHarness> StartAsync()
+    {
+        var server = await SharedZooKeeper.GetAsync();
+        string chroot = "/c-" + Guid.NewGuid().ToString("N")[..10];
+        await using (var root = NewClient(server.ConnectString))
+        {
+            await root.ConnectAsync();
+            await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty);
+        }
+
+        var connectString = server.ConnectString + chroot;
+        var client = NewClient(connectString);
+        await client.ConnectAsync();
+        var harness = new ControllerHarness(connectString, new KafkaZkStore(client));
+        harness._owned.Add(client);
+        await harness.Admin.EnsurePersistentPathsAsync();
+        return harness;
+    }
+
+    private static ZooKeeperClient NewClient(string connectString) => new(new ZooKeeperClientOptions
+    {
+        ConnectString = connectString,
+        SessionTimeout = TimeSpan.FromSeconds(6),
+        ConnectionTimeout = TimeSpan.FromSeconds(15),
+    });
+
+    /// <summary>Registers a fake broker; returns its broker epoch (czxid).</summary>
+    public Task<long> RegisterBrokerAsync(int id) =>
+        Admin.RegisterBrokerAsync(new BrokerIdZNode(id, [new BrokerEndpoint("PLAINTEXT", "localhost", 9000 + id)], null, 0));
+
+    public Task KillBrokerAsync(int id) => Admin.Client.DeleteAsync(BrokerIdZNode.PathOf(id));
+
+    /// <summary>Starts a controller candidate for <paramref name="brokerId"/> on its own session.</summary>
+    public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null)
+    {
+        var client = NewClient(_connectString);
+        await client.ConnectAsync();
+        var controller = new KafkaController(new KafkaZkStore(client), options ?? new ControllerOptions(brokerId) { AutoLeaderRebalance = false },
+            time ?? TimeProvider.System, NullLogger<KafkaController>.Instance);
+        _owned.Add(client);
+        _owned.Add(controller); // disposed before its client (reverse order)
+        controller.Start();
+        return controller;
+    }
+
+    public async Task<KafkaController> StartActiveControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null)
+    {
+        var controller = await StartControllerAsync(brokerId, options, time);
+        await Poll.UntilAsync(() => controller.IsActive, Timeout, $"broker {brokerId} to become the controller");
+        return controller;
+    }
+
+    public Task CreateTopicAsync(string topic, Dictionary<int, int[]> assignment, Dictionary<string, string>? config = null) =>
+        Admin.CreateTopicAsync(new TopicZNode(topic, null, assignment), config ?? new Dictionary<string, string>());
+
+    public async Task<PartitionStateRead?> ReadAsync(string topic, int partition) => await Admin.GetPartitionStateAsync(topic, partition);
+
+    /// <summary>Polls the partition's state znode until <paramref name="condition"/> holds; returns that state.</summary>
+    public async Task<PartitionStateRead> WaitForStateAsync(string topic, int partition, Func<PartitionStateZNode, bool> condition, string what)
+    {
+        PartitionStateRead? last = null;
+        try
+        {
+            await Poll.UntilAsync(async () => (last = await ReadAsync(topic, partition)) is { } s && condition(s.State), Timeout, $"{topic}-{partition}: {what}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; last state {Describe(last?.State)}", ex);
+        }
+
+        return last!;
+    }
+
+    public Task<PartitionStateRead> WaitForLeaderAsync(string topic, int partition, int leader) =>
+        WaitForStateAsync(topic, partition, s => s.Leader == leader, $"leader {leader}");
+
+    /// <summary>What a partition leader does after changing its ISR: compare-and-set, then notify the controller.</summary>
+    public async Task<int> LeaderSetsIsrAsync(string topic, int partition, params int[] isr)
+    {
+        var current = await ReadAsync(topic, partition) ?? throw new InvalidOperationException("no state");
+        int version = await Admin.TryUpdatePartitionStateAsync(topic, partition, current.State with { Isr = isr }, current.ZkVersion)
+            ?? throw new InvalidOperationException("conflict");
+        await Admin.NotifyIsrChangeAsync([(topic, partition)]);
+        return version;
+    }
+
+    /// <summary>Waits until the controller has consumed every ISR change notification (it deletes them after re-reading).</summary>
+    public Task WaitForIsrNotificationsProcessedAsync() =>
+        Poll.UntilAsync(async () => (await Admin.GetIsrChangeNotificationsAsync(null)).Count == 0, Timeout, "ISR change notifications to be processed");
+
+    public static string Describe(PartitionStateZNode? s) =>
+        s is null ? "none" : $"leader {s.Leader} epoch {s.LeaderEpoch} isr [{string.Join(",", s.Isr)}] controller epoch {s.ControllerEpoch}";
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();
+    }
+}
