@@ -2,7 +2,9 @@ using Broker.Coordination;
 using Broker.Coordination.Controller;
 using Broker.Coordination.ZNodes;
 using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
+using Broker.Server.Replication;
 using Broker.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +27,7 @@ public sealed partial class ZkClusterLifecycle(
     ZkClusterMetadata metadata,
     KafkaController controller,
     BrokerRegistration registration,
+    ControlledShutdown controlledShutdown,
     ILogger<ZkClusterLifecycle> logger) : IClusterLifecycle
 {
     public string Description => $"ZooKeeper {config.ZookeeperConnect}";
@@ -64,9 +67,35 @@ public sealed partial class ZkClusterLifecycle(
 
     public async Task LeaveAsync()
     {
+        // Controlled shutdown (Kafka's): leadership moves to other in-sync replicas and this broker leaves the ISRs
+        // before it stops, so producers and consumers switch over without waiting for the session to expire.
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(
+                (config.ControlledShutdownRetryBackoffMs + config.ReplicaSocketTimeoutMs) * Math.Max(1, config.ControlledShutdownMaxRetries)));
+            if (await controlledShutdown.RunAsync(SendToControllerAsync, cts.Token).ConfigureAwait(false))
+                await metadata.WaitForAsync(_ => !LeadsReplicatedPartitions(), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await metadata.StopFetchersAsync().ConfigureAwait(false);
         await controller.DisposeAsync().ConfigureAwait(false);
         await metadata.DisposeAsync().ConfigureAwait(false);
         await zk.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private bool LeadsReplicatedPartitions() =>
+        metadata.Topics.Any(t => t.Partitions.Any(p => p.Leader == config.BrokerId && p.Isr.Any(r => r != config.BrokerId)));
+
+    private async Task<ControlledShutdownResponse> SendToControllerAsync(int controllerId, ControlledShutdownRequest request, CancellationToken ct)
+    {
+        var node = metadata.Brokers.FirstOrDefault(b => b.Id == controllerId)
+            ?? throw new IOException($"controller {controllerId} is not a live broker");
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(1000, config.ReplicaSocketTimeoutMs));
+        await using var client = await BrokerClient.ConnectAsync(controllerId, node.Host, node.Port, $"broker-{config.BrokerId}-shutdown", timeout, ct).ConfigureAwait(false);
+        return await client.SendAsync<ControlledShutdownResponse>(request, 3, timeout, ct).ConfigureAwait(false);
     }
 
     /// <summary>This broker's registration value from its advertised listeners.</summary>
