@@ -89,6 +89,14 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         // The frame buffer belongs to this request: the log patches offsets into it in place and writes it once.
         var writable = MemoryMarshal.AsMemory(records);
         var appended = partition.Log.Append(writable.Span, partition.LeaderEpoch);
+        if (appended.Error == RecordBatchError.DuplicateSequence)
+        {
+            // A retry of a batch already stored: success with the original offsets, as Kafka answers it.
+            result.BaseOffset = appended.BaseOffset;
+            result.LogStartOffset = appended.LogStartOffset;
+            return;
+        }
+
         if (!appended.IsSuccess)
         {
             result.ErrorCode = (short)(appended.Error switch
@@ -96,6 +104,8 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
                 RecordBatchError.RecordTooLarge => ErrorCode.MessageTooLarge,
                 RecordBatchError.InvalidRecord => ErrorCode.InvalidRecord,
                 RecordBatchError.UnsupportedMagic => ErrorCode.UnsupportedForMessageFormat,
+                RecordBatchError.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
+                RecordBatchError.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
                 _ => ErrorCode.CorruptMessage,
             });
             return;
