@@ -5,6 +5,7 @@ using Broker.Server.Configuration;
 using Broker.Server.Groups;
 using Broker.Server.Handlers;
 using Broker.Server.Partitions;
+using Broker.Server.Producers;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
 using Broker.Storage.Log;
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<LocalTopicManager>());
         services.AddSingleton<ITopicAdmin>(sp => sp.GetRequiredService<LocalTopicManager>());
         services.AddSingleton<IClusterLifecycle, LocalClusterLifecycle>();
+        services.AddSingleton<IProducerIdBlockSource>(new FileProducerIdBlockSource(config.LogDirs[0]));
     }
 
     private static void AddZooKeeperMode(IServiceCollection services, BrokerConfig config)
@@ -49,6 +51,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
+        services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
     }
 
     /// <summary>The controller's settings from the broker config.</summary>
@@ -90,6 +93,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, AlterConfigsHandler>();
         services.AddSingleton<IRequestHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IRequestHandler, CreatePartitionsHandler>();
+        services.AddSingleton<IProducerIdAllocator, BlockProducerIdAllocator>();
+        services.AddSingleton<IRequestHandler, InitProducerIdHandler>();
         services.AddSingleton(GroupCoordinatorOptions.From(config));
         services.AddSingleton<IOffsetsTopic, LocalOffsetsTopic>();
         services.AddSingleton<GroupCoordinator>();

@@ -4,6 +4,8 @@ namespace Broker.Protocol.Records;
 /// Why a batch was rejected. Kafka error codes the server is expected to answer with: CorruptMessage -> 2
 /// (CORRUPT_MESSAGE), RecordTooLarge -> 10 (MESSAGE_TOO_LARGE), InvalidRecord -> 87 (INVALID_RECORD),
 /// UnsupportedMagic -> 87 as well (Kafka rejects non-v2 batches on Produce v3+ with InvalidRecordException).
+/// Idempotence (producer state): DuplicateSequence -> 0 (NONE, answered with the original offsets),
+/// OutOfOrderSequence -> 45 (OUT_OF_ORDER_SEQUENCE_NUMBER), InvalidProducerEpoch -> 47 (INVALID_PRODUCER_EPOCH).
 /// </summary>
 public enum RecordBatchError : byte
 {
@@ -20,4 +22,13 @@ public enum RecordBatchError : byte
 
     /// <summary>Magic byte other than 2.</summary>
     UnsupportedMagic,
+
+    /// <summary>The batch repeats one of the producer's recent batches; it was stored before and not written again.</summary>
+    DuplicateSequence,
+
+    /// <summary>The batch's first sequence does not follow the producer's last one (or is not 0 for a new epoch).</summary>
+    OutOfOrderSequence,
+
+    /// <summary>The batch's producer epoch is older than the one the partition has seen.</summary>
+    InvalidProducerEpoch,
 }

@@ -121,6 +121,16 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
             return null;
         }
 
+        if (appended.Error == RecordBatchError.DuplicateSequence)
+        {
+            // A retry of a batch already stored: success with the original offsets, as Kafka answers it; with
+            // acks=all still only once the original is replicated.
+            result.BaseOffset = appended.BaseOffset;
+            result.LogStartOffset = appended.LogStartOffset;
+            if (acks != -1 || partition.HighWatermark > appended.LastOffset) return null;
+            return new PendingAck(partition, appended.LastOffset + 1, epoch, result);
+        }
+
         if (!appended.IsSuccess)
         {
             result.ErrorCode = (short)(appended.Error switch
@@ -128,6 +138,8 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
                 RecordBatchError.RecordTooLarge => ErrorCode.MessageTooLarge,
                 RecordBatchError.InvalidRecord => ErrorCode.InvalidRecord,
                 RecordBatchError.UnsupportedMagic => ErrorCode.UnsupportedForMessageFormat,
+                RecordBatchError.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
+                RecordBatchError.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
                 _ => ErrorCode.CorruptMessage,
             });
             return null;

@@ -3,11 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Storage.Log;
 
-/// <summary>One leader epoch and the offset of the first record written in it.</summary>
-/// <param name="Epoch">Leader epoch, &gt;= 0.</param>
-/// <param name="StartOffset">First offset of that epoch in the log.</param>
-public readonly record struct EpochEntry(int Epoch, long StartOffset);
-
 /// <summary>
 /// The leader epoch cache of one partition (KIP-101, KIP-279): the ordered list of (epoch, start offset) pairs, used
 /// to answer OffsetForLeaderEpoch and to truncate followers precisely. Persisted as <see cref="FileName"/> in the

@@ -9,6 +9,9 @@ internal static class LogFileNames
     public const string IndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
 
+    /// <summary>Producer state snapshot, named by the log offset the state is valid at.</summary>
+    public const string SnapshotSuffix = ".snapshot";
+
     /// <summary>Appended to files of a segment removed by retention or truncation until they are deleted.</summary>
     public const string DeletedSuffix = ".deleted";
 

@@ -1,4 +1,5 @@
 using Broker.Protocol.Records;
+using Broker.Storage.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Storage.Log;
@@ -31,6 +32,18 @@ public sealed partial class PartitionLog
             while (at < batches.Length)
             {
                 RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
+                if (header.ProducerId >= 0)
+                {
+                    RecordBatchError producerError = Producers.Check(header, next, out BatchMetadata duplicate);
+                    if (producerError != RecordBatchError.None)
+                    {
+                        Producers.DiscardPending();
+                        return producerError == RecordBatchError.DuplicateSequence
+                            ? new LogAppendResult(producerError, duplicate.FirstOffset, duplicate.LastOffset, -1, 0, 0, _logStartOffset)
+                            : LogAppendResult.Failed(producerError, _logStartOffset);
+                    }
+                }
+
                 Span<byte> batch = batches.Slice(at, header.TotalSize);
                 RecordBatch.SetBaseOffset(batch, next);
                 RecordBatch.SetPartitionLeaderEpoch(batch, leaderEpoch);
@@ -48,7 +61,15 @@ public sealed partial class PartitionLog
                 LeaderEpochs.Assign(leaderEpoch, baseOffset);
             }
 
-            AppendLocked(batches, next, validation.RecordCount, now, config);
+            if (Producers.HasPending)
+            {
+                AppendIdempotentLocked(batches, next, validation.RecordCount, now, config);
+            }
+            else
+            {
+                AppendLocked(batches, next, validation.RecordCount, now, config);
+            }
+
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, logAppendTime, validation.RecordCount, validation.BatchCount, _logStartOffset);
         }
     }
@@ -71,6 +92,7 @@ public sealed partial class PartitionLog
             long baseOffset = _logEndOffset;
             long next = baseOffset;
             int maxEpoch = -1;
+            bool hasProducerIds = false;
             int at = 0;
             while (at < batches.Length)
             {
@@ -81,6 +103,7 @@ public sealed partial class PartitionLog
                 }
 
                 maxEpoch = Math.Max(maxEpoch, header.PartitionLeaderEpoch);
+                hasProducerIds |= header.ProducerId >= 0;
                 next = header.NextOffset;
                 at += header.TotalSize;
             }
@@ -91,6 +114,11 @@ public sealed partial class PartitionLog
             }
 
             AppendLocked(batches, next, validation.RecordCount, NowMs(), Config);
+            if (hasProducerIds)
+            {
+                ApplyProducerBatches(batches);
+            }
+
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, -1, validation.RecordCount, validation.BatchCount, _logStartOffset);
         }
     }
@@ -164,6 +192,10 @@ public sealed partial class PartitionLog
         PublishSegments([.. _segments, created]);
         _logger.Rolled(Directory, created.BaseOffset);
 
+        // Bounds the replay after a crash to the active segment; fsynced below, off the append path (a torn file
+        // fails its CRC at load and an older snapshot is used).
+        Producers.TakeSnapshot(created.BaseOffset, fsync: false);
+
         // Kafka flushes the rolled segment asynchronously so the recovery point advances without blocking appends.
         long upTo = created.BaseOffset;
         _ = Task.Run(() =>
@@ -171,6 +203,7 @@ public sealed partial class PartitionLog
             try
             {
                 FlushUpTo(upTo);
+                Producers.FlushSnapshot(upTo);
             }
             catch (Exception e) when (e is ObjectDisposedException or IOException)
             {

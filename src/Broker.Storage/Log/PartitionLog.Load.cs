@@ -47,6 +47,7 @@ public sealed partial class PartitionLog
 
         var log = new PartitionLog(directory, topicPartition, config, time, logger, [.. segments], recoveryPoint);
         log.LoadLeaderEpochs();
+        log.RebuildProducerState();
         logger.LogLoaded(directory, segments.Count, log.LogStartOffset, log.LogEndOffset, log.RecoveryPoint);
         return log;
     }

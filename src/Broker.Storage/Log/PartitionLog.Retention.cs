@@ -52,6 +52,7 @@ public sealed partial class PartitionLog
 
             PublishSegments(segments[deletable..]);
             LeaderEpochs.TruncateFromStart(_logStartOffset);
+            Producers.TruncateHead(_logStartOffset);
             ScheduleDeletion(segments.AsSpan(0, deletable), config);
             _logger.RetentionDeleted(Directory, deletable, _logStartOffset);
             return deletable;

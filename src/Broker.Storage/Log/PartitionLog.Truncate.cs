@@ -43,6 +43,8 @@ public sealed partial class PartitionLog
 
             Volatile.Write(ref _logEndOffset, active.NextOffset);
             LeaderEpochs.TruncateFromEnd(_logEndOffset);
+            Producers.DeleteSnapshotsAbove(_logEndOffset);
+            RebuildProducerState();
             LowerRecoveryPoint(_logEndOffset);
             _logger.TruncatedTo(Directory, _logEndOffset);
             return _logEndOffset;
@@ -75,6 +77,8 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _logEndOffset, offset);
         Interlocked.Exchange(ref _recoveryPoint, offset);
         LeaderEpochs.Clear();
+        Producers.DeleteSnapshotsAbove(-1);
+        Producers.Clear();
         ScheduleDeletionOfRenamed(old, Config);
         _logger.TruncatedTo(Directory, offset);
     }

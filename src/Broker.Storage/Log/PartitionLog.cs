@@ -1,3 +1,4 @@
+using Broker.Storage.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Storage.Log;
@@ -40,6 +41,7 @@ public sealed partial class PartitionLog : IDisposable
     {
         Directory = directory;
         LeaderEpochs = new LeaderEpochCache(directory, logger);
+        Producers = new ProducerStateManager(directory, logger);
         TopicPartition = topicPartition;
         _config = config;
         _time = time;
@@ -60,6 +62,12 @@ public sealed partial class PartitionLog : IDisposable
     /// truncation and retention trim it. Callers may query it freely and Assign on becoming leader.
     /// </summary>
     public LeaderEpochCache LeaderEpochs { get; }
+
+    /// <summary>
+    /// Idempotent-producer state (sequence and epoch checks of <see cref="Append"/>), snapshotted to
+    /// <c>&lt;offset&gt;.snapshot</c> files on roll and close. Read-only for callers.
+    /// </summary>
+    public ProducerStateManager Producers { get; }
 
     /// <summary>Current settings; assigning takes effect for the next append / retention pass.</summary>
     public LogConfig Config
@@ -94,6 +102,7 @@ public sealed partial class PartitionLog : IDisposable
             }
 
             FlushLocked();
+            SnapshotProducersOnClose();
             CloseLocked();
         }
     }

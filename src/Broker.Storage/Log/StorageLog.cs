@@ -40,4 +40,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(12, LogLevel.Information, "Rebuilt leader epoch cache of {Directory} from the log: {Count} entries")]
     public static partial void RebuiltEpochCache(this ILogger logger, string directory, int count);
+
+    [LoggerMessage(13, LogLevel.Warning, "Producer state snapshot {Path} is corrupt; deleted it and rebuilding from an earlier one or the log")]
+    public static partial void CorruptProducerSnapshot(this ILogger logger, string path);
+
+    [LoggerMessage(14, LogLevel.Debug, "Loaded producer state of {Directory}: {Producers} producers, snapshot at {SnapshotOffset}, replayed from {ReplayFrom}")]
+    public static partial void LoadedProducerState(this ILogger logger, string directory, int producers, long snapshotOffset, long replayFrom);
 }

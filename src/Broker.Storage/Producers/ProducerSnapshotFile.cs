@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using Broker.Protocol.Records;
+
+namespace Broker.Storage.Producers;
+
+/// <summary>
+/// Binary format of a producer state snapshot (our own, big-endian):
+/// magic "PSNP" (4) | version int16 = 1 | crc32c uint32 of everything after it | entry count int32 | entries.
+/// Entry: producerId int64 | epoch int16 | lastTimestamp int64 | batch count uint8 | batches, oldest first.
+/// Batch: firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64.
+/// A file that is short, has another magic/version, a bad CRC or trailing bytes is rejected as a whole.
+/// </summary>
+internal static class ProducerSnapshotFile
+{
+    private const uint Magic = 0x50534E50;
+    private const short Version = 1;
+    private const int HeaderSize = 4 + 2 + 4 + 4;
+    private const int CrcStart = 10;
+    private const int EntryFixedSize = 8 + 2 + 8 + 1;
+    private const int BatchSize = 4 + 4 + 8 + 8;
+
+    public static byte[] Serialize(IReadOnlyCollection<ProducerStateEntry> entries)
+    {
+        int size = HeaderSize;
+        foreach (ProducerStateEntry entry in entries)
+        {
+            size += EntryFixedSize + (entry.Batches.Count * BatchSize);
+        }
+
+        byte[] data = new byte[size];
+        Span<byte> span = data;
+        BinaryPrimitives.WriteUInt32BigEndian(span, Magic);
+        BinaryPrimitives.WriteInt16BigEndian(span[4..], Version);
+        BinaryPrimitives.WriteInt32BigEndian(span[10..], entries.Count);
+        int at = HeaderSize;
+        foreach (ProducerStateEntry entry in entries)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(span[at..], entry.ProducerId);
+            BinaryPrimitives.WriteInt16BigEndian(span[(at + 8)..], entry.ProducerEpoch);
+            BinaryPrimitives.WriteInt64BigEndian(span[(at + 10)..], entry.LastTimestamp);
+            span[at + 18] = (byte)entry.Batches.Count;
+            at += EntryFixedSize;
+            foreach (BatchMetadata batch in entry.Batches)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(span[at..], batch.FirstSeq);
+                BinaryPrimitives.WriteInt32BigEndian(span[(at + 4)..], batch.LastSeq);
+                BinaryPrimitives.WriteInt64BigEndian(span[(at + 8)..], batch.FirstOffset);
+                BinaryPrimitives.WriteInt64BigEndian(span[(at + 16)..], batch.LastOffset);
+                at += BatchSize;
+            }
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(span[6..], Crc32C.Compute(span[CrcStart..]));
+        return data;
+    }
+
+    /// <summary>Parses a snapshot; false when it is not a complete, intact file of this format.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, List<ProducerStateEntry> entries)
+    {
+        entries.Clear();
+        if (data.Length < HeaderSize
+            || BinaryPrimitives.ReadUInt32BigEndian(data) != Magic
+            || BinaryPrimitives.ReadInt16BigEndian(data[4..]) != Version
+            || BinaryPrimitives.ReadUInt32BigEndian(data[6..]) != Crc32C.Compute(data[CrcStart..]))
+        {
+            return false;
+        }
+
+        int count = BinaryPrimitives.ReadInt32BigEndian(data[10..]);
+        int at = HeaderSize;
+        for (int i = 0; i < count; i++)
+        {
+            if (data.Length - at < EntryFixedSize)
+            {
+                return false;
+            }
+
+            var entry = new ProducerStateEntry(BinaryPrimitives.ReadInt64BigEndian(data[at..]), BinaryPrimitives.ReadInt16BigEndian(data[(at + 8)..]));
+            long timestamp = BinaryPrimitives.ReadInt64BigEndian(data[(at + 10)..]);
+            int batches = data[at + 18];
+            at += EntryFixedSize;
+            if (batches > ProducerStateEntry.BatchesToRetain || data.Length - at < batches * BatchSize)
+            {
+                return false;
+            }
+
+            for (int b = 0; b < batches; b++)
+            {
+                var batch = new BatchMetadata(
+                    BinaryPrimitives.ReadInt32BigEndian(data[at..]),
+                    BinaryPrimitives.ReadInt32BigEndian(data[(at + 4)..]),
+                    BinaryPrimitives.ReadInt64BigEndian(data[(at + 8)..]),
+                    BinaryPrimitives.ReadInt64BigEndian(data[(at + 16)..]));
+                entry.AddBatch(entry.ProducerEpoch, batch, timestamp);
+                at += BatchSize;
+            }
+
+            entries.Add(entry);
+        }
+
+        return at == data.Length;
+    }
+}
