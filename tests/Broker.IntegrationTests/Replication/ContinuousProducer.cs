@@ -37,7 +37,7 @@ public sealed partial class ContinuousProducer : IDisposable
         var config = new ProducerConfig
         {
             BootstrapServers = bootstrap,
-            EnableIdempotence = true,
+            EnableIdempotence = _options.EnableIdempotence,
             Acks = Confluent.Kafka.Acks.All,
             MessageTimeoutMs = _options.MessageTimeoutMs,
             RequestTimeoutMs = _options.RequestTimeoutMs,
@@ -99,14 +99,14 @@ public sealed partial class ContinuousProducer : IDisposable
 
     /// <summary>Waits until at least <paramref name="count"/> values sent after <paramref name="sinceMs"/> (default: ever) are acknowledged.</summary>
     public Task WaitForAcksAsync(int count, TimeSpan timeout, double sinceMs = -1) =>
-        Poll.UntilAsync(() => _fatal is null && _acks.Count(a => a.SentMs >= sinceMs) >= count, timeout,
+        Poll.UntilAsync(() => ThrowIfFatal() && _acks.Count(a => a.SentMs >= sinceMs) >= count, timeout,
             $"{count} acknowledged sends{(sinceMs >= 0 ? $" after {sinceMs:0} ms" : "")} (have {_acks.Count(a => a.SentMs >= sinceMs)}, fatal {_fatal?.Reason ?? "none"})");
 
     /// <summary>Waits until at least <paramref name="count"/> sends sent after the last fault are acknowledged in every partition.</summary>
     public Task WaitForAcksAfterLastFaultAsync(int countPerPartition, TimeSpan timeout)
     {
         double since = _faults.LastOrDefault()?.AtMs ?? 0;
-        return Poll.UntilAsync(() => _fatal is null && Enumerable.Range(0, Partitions)
+        return Poll.UntilAsync(() => ThrowIfFatal() && Enumerable.Range(0, Partitions)
                 .All(p => _acks.Count(a => a.Partition == p && a.SentMs >= since) >= countPerPartition),
             timeout, $"{countPerPartition} acknowledged sends per partition after the last fault (fatal {_fatal?.Reason ?? "none"})");
     }
@@ -132,6 +132,10 @@ public sealed partial class ContinuousProducer : IDisposable
     {
         lock (_sentAt) return _sentAt[(int)value];
     }
+
+    /// <summary>Fails a wait at once when the producer can no longer send (an idempotent producer stops on a fatal error).</summary>
+    private bool ThrowIfFatal() =>
+        _fatal is null ? true : throw new InvalidOperationException($"the producer hit a fatal error: {_fatal.Code} {_fatal.Reason}\n{ClientLogTail(10)}");
 
     private void SendLoop()
     {

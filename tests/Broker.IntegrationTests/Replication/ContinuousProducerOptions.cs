@@ -15,6 +15,9 @@ public sealed class ContinuousProducerOptions
     /// <summary>librdkafka request.timeout.ms (the broker-side acks=all wait is bounded by it too).</summary>
     public int RequestTimeoutMs { get; init; } = 10_000;
 
+    /// <summary>The scenarios run idempotent (enable.idempotence=true); false only to try the harness on a broker without InitProducerId.</summary>
+    public bool EnableIdempotence { get; init; } = true;
+
     public int LingerMs { get; init; } = 5;
 
     /// <summary>Requests in flight per connection (idempotence allows at most 5; more in flight means more retried batches on failover).</summary>

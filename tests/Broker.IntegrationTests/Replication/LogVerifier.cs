@@ -46,14 +46,13 @@ public static class LogVerifier
             Example($"value {value} appears {list.Count} times: {string.Join(", ", list.Select(l => $"{l.Partition}@{l.Offset}"))}");
         }
 
-        int lost = 0, misplaced = 0;
+        int misplaced = 0;
+        var lost = new List<AckedSend>();
         foreach (var ack in producer.Acks)
         {
             if (!where.TryGetValue(ack.Value, out var list))
             {
-                lost++;
-                Example($"acked value {ack.Value} (partition {ack.Partition} offset {ack.Offset}, acked at {ack.AckedMs:0} ms) is missing; " +
-                        $"high watermark {logs[ack.Partition].HighWatermark}");
+                lost.Add(ack);
             }
             else if (!list.Contains((ack.Partition, ack.Offset)))
             {
@@ -62,9 +61,32 @@ public static class LogVerifier
             }
         }
 
+        foreach (var group in lost.GroupBy(a => a.Partition))
+        {
+            var first = group.MinBy(a => a.Value)!;
+            Example($"partition {group.Key}: {group.Count()} acked values missing, values {Ranges(group.Select(a => a.Value), producer.Partitions)}; " +
+                    $"first: value {first.Value} acked at offset {first.Offset} at {first.AckedMs:0} ms; high watermark {logs[group.Key].HighWatermark}");
+        }
+
         return new HarnessReport(scenario, producer.Sent, producer.Acks.Count, producer.Failures.Count, unresolved,
             producer.Failures.GroupBy(f => f.Code).ToDictionary(g => g.Key, g => g.Count()),
-            logs.Sum(l => l.Records.Count), lost, duplicates, outOfOrder, misplaced, nonIncreasing,
+            logs.Sum(l => l.Records.Count), lost.Count, duplicates, outOfOrder, misplaced, nonIncreasing,
             fault is null ? null : producer.FailoverMs(fault), producer.FatalError?.ToString(), examples);
+    }
+
+    /// <summary>"3..7, 9" for 3,4,5,6,7,9 with step 1 (a partition's values are step apart).</summary>
+    private static string Ranges(IEnumerable<long> values, int step)
+    {
+        var parts = new List<string>();
+        long start = -1, end = -1;
+        foreach (long v in values.Order())
+        {
+            if (start >= 0 && v == end + step) { end = v; continue; }
+            if (start >= 0) parts.Add(start == end ? $"{start}" : $"{start}..{end}");
+            start = end = v;
+        }
+
+        if (start >= 0) parts.Add(start == end ? $"{start}" : $"{start}..{end}");
+        return parts.Count > 8 ? string.Join(", ", parts.Take(8)) + $", … ({parts.Count} ranges)" : string.Join(", ", parts);
     }
 }
