@@ -94,6 +94,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, DescribeGroupsHandler>();
         services.AddSingleton<IRequestHandler, DeleteGroupsHandler>();
         services.AddSingleton<IRequestHandler, OffsetDeleteHandler>();
+        services.AddSingleton<IRequestHandler, OffsetForLeaderEpochHandler>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
@@ -101,6 +102,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());
+        services.AddHostedService<ReplicaMaintenance>();
         return services;
     }
 }

@@ -11,6 +11,12 @@ public sealed record BrokerNode(int Id, string Host, int Port, string? Rack = nu
 public sealed record PartitionInfo(int Partition, int Leader, int LeaderEpoch, int[] Replicas, int[] Isr)
 {
     public int[] OfflineReplicas { get; init; } = [];
+
+    /// <summary>Version of the partition's state znode (compare-and-set for ISR changes); -1 when unknown.</summary>
+    public int StateVersion { get; init; } = -1;
+
+    /// <summary>Controller epoch recorded in the state znode.</summary>
+    public int ControllerEpoch { get; init; } = -1;
 }
 
 /// <summary>A topic's identity and placement. Immutable.</summary>

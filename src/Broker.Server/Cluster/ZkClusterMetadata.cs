@@ -4,6 +4,7 @@ using Broker.Coordination.ZNodes;
 using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Server.Partitions;
+using Broker.Server.Replication;
 using Broker.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
@@ -30,12 +31,18 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     private volatile Snapshot _snapshot = Snapshot.Empty;
     private Task? _loop;
 
-    public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, ILogger<ZkClusterMetadata> logger)
+    private readonly ReplicaFetcherManager _fetchers;
+    private readonly TimeProvider _time;
+
+    public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
     {
         _store = store;
         _config = config;
         _replicas = replicas;
-        _logger = logger;
+        _time = time;
+        _logger = loggers.CreateLogger<ZkClusterMetadata>();
+        _fetchers = new ReplicaFetcherManager(config, this, time, loggers.CreateLogger<ReplicaFetcherManager>());
+        replicas.IsrWriter = new ZkIsrWriter(store, this);
         _onChange = _ =>
         {
             RequestRefresh();
@@ -153,6 +160,8 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                     : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
                     {
                         OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray(),
+                        StateVersion = state.ZkVersion,
+                        ControllerEpoch = state.State.ControllerEpoch,
                     });
             }
 
@@ -190,29 +199,46 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 {
                     // Same name, new topic: the local log belongs to a deleted incarnation.
                     LogRecreated(topic.Name, hosted.TopicId.ToString(), topic.TopicId.ToString());
+                    foreach (var old in _replicas.All.Where(h => h.Id.Topic == topic.Name).ToList()) _fetchers.Unfollow(old.Id);
                     _replicas.DeleteTopic(topic.Name);
                 }
 
-                var partition = _replicas.Host(id, topic.TopicId, logConfig);
+                var partition = _replicas.Host(id, topic.TopicId, logConfig, leader: false);
                 partition.Log.Config = logConfig;
-                bool leads = p.Leader == self;
-                if (leads != partition.IsLeader || partition.LeaderEpoch != p.LeaderEpoch)
+                partition.MinInsyncReplicas = MinInsyncReplicasOf(next.Configs[topic.Name]);
+                bool wasLeader = partition.IsLeader;
+                if (p.Leader == self)
                 {
-                    partition.LeaderEpoch = p.LeaderEpoch;
-                    bool changed = partition.IsLeader != leads;
-                    partition.IsLeader = leads;
-                    LogRole(topic.Name, p.Partition, leads ? "leader" : "follower", p.LeaderEpoch);
-                    if (changed) _replicas.OnLeadershipChanged(partition);
+                    _fetchers.Unfollow(id);
+                    if (partition.MakeLeader(p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion, _time.GetUtcNow().ToUnixTimeMilliseconds()))
+                        LogRole(topic.Name, p.Partition, "leader", p.LeaderEpoch);
                 }
+                else
+                {
+                    if (partition.MakeFollower(p.Leader, p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
+                        LogRole(topic.Name, p.Partition, p.Leader < 0 ? "follower (partition offline)" : $"follower of {p.Leader}", p.LeaderEpoch);
+                    _fetchers.Follow(partition, p.Leader, p.LeaderEpoch);
+                }
+
+                if (wasLeader != partition.IsLeader) _replicas.OnLeadershipChanged(partition);
             }
         }
 
         foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)))
         {
+            foreach (var hosted in _replicas.All.Where(h => h.Id.Topic == gone).ToList()) _fetchers.Unfollow(hosted.Id);
             _replicas.DeleteTopic(gone);
             LogTopicDeleted(gone);
         }
     }
+
+    private int MinInsyncReplicasOf(IReadOnlyDictionary<string, string> topicConfig) =>
+        topicConfig.TryGetValue("min.insync.replicas", out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out int n)
+            ? n
+            : _config.MinInsyncReplicas;
+
+    /// <summary>Stops every replica fetcher (controlled shutdown, before the logs close).</summary>
+    public ValueTask StopFetchersAsync() => _fetchers.DisposeAsync();
 
     private int _disposed;
 
@@ -223,6 +249,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         _refreshRequests.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
+        await _fetchers.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 

@@ -25,6 +25,9 @@ public sealed record GroupCoordinatorOptions
 
     public int OffsetMetadataMaxBytes { get; init; } = 4096;
 
+    /// <summary>offsets.commit.timeout.ms: how long a commit waits for the offsets topic's in-sync replicas.</summary>
+    public int OffsetsCommitTimeoutMs { get; init; } = 5000;
+
     public static GroupCoordinatorOptions From(BrokerConfig config) => new()
     {
         InitialRebalanceDelayMs = Convert.ToInt32(config.Get("group.initial.rebalance.delay.ms")),
@@ -37,5 +40,6 @@ public sealed record GroupCoordinatorOptions
         OffsetsRetentionMs = Convert.ToInt64(config.Get("offsets.retention.minutes")) * 60 * 1000,
         OffsetsRetentionCheckIntervalMs = Convert.ToInt64(config.Get("offsets.retention.check.interval.ms")),
         OffsetMetadataMaxBytes = Convert.ToInt32(config.Get("offset.metadata.max.bytes")),
+        OffsetsCommitTimeoutMs = Convert.ToInt32(config.Get("offsets.commit.timeout.ms")),
     };
 }

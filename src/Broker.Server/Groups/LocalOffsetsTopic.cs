@@ -26,8 +26,11 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _createLock = new(1, 1);
 
-    public LocalOffsetsTopic(IClusterMetadata cluster, ITopicAdmin admin, ReplicaManager replicas, GroupCoordinatorOptions options, ILogger<LocalOffsetsTopic> logger)
+    private readonly TimeProvider _time;
+
+    public LocalOffsetsTopic(IClusterMetadata cluster, ITopicAdmin admin, ReplicaManager replicas, GroupCoordinatorOptions options, TimeProvider time, ILogger<LocalOffsetsTopic> logger)
     {
+        _time = time;
         _cluster = cluster;
         _admin = admin;
         _replicas = replicas;
@@ -52,7 +55,7 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
         try
         {
             if (Exists) return (ErrorCode.None, false);
-            int replication = Math.Min(Math.Min(_options.OffsetsTopicReplicationFactor, Math.Max(1, _cluster.Brokers.Count)), ReplicationSupport.MaxReplicationFactor);
+            int replication = Math.Min(_options.OffsetsTopicReplicationFactor, Math.Max(1, _cluster.Brokers.Count));
             if (replication < _options.OffsetsTopicReplicationFactor)
                 LogReplicationFallback(_options.OffsetsTopicReplicationFactor, replication, _cluster.Brokers.Count);
             var outcome = await _admin.CreateTopicAsync(new TopicCreationRequest(
@@ -88,17 +91,31 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
 
     public bool IsLocalLeader(int partition) => LeaderOf(partition)?.Id == _cluster.LocalBrokerId && _replicas.TryGet(TopicName, partition, out _);
 
-    public ValueTask<ErrorCode> AppendAsync(int partition, byte[] batch)
+    /// <summary>
+    /// Appends group records as leader and, like Kafka's offsets.commit.required.acks = -1, answers only once every
+    /// in-sync replica has them, so a committed offset survives the loss of the coordinator's broker. Replication
+    /// errors map as Kafka maps them for commits: a moved leader is NOT_COORDINATOR, too few replicas or a timeout
+    /// COORDINATOR_NOT_AVAILABLE (the client retries).
+    /// </summary>
+    public async ValueTask<ErrorCode> AppendAsync(int partition, byte[] batch)
     {
-        if (!_replicas.TryGet(TopicName, partition, out var p)) return ValueTask.FromResult(ErrorCode.NotCoordinator);
-        var result = p.Log.Append(batch, p.LeaderEpoch);
+        if (!_replicas.TryGet(TopicName, partition, out var p)) return ErrorCode.NotCoordinator;
+        if (p.CheckEnoughReplicas() != ErrorCode.None) return ErrorCode.CoordinatorNotAvailable;
+        int epoch = p.LeaderEpoch;
+        if (p.AppendAsLeader(batch) is not { } result) return ErrorCode.NotCoordinator;
         if (!result.IsSuccess)
         {
-            return ValueTask.FromResult(result.Error == RecordBatchError.RecordTooLarge ? ErrorCode.RecordListTooLarge : ErrorCode.UnknownServerError);
+            return result.Error == RecordBatchError.RecordTooLarge ? ErrorCode.RecordListTooLarge : ErrorCode.UnknownServerError;
         }
 
-        p.DataAppended.Notify();
-        return ValueTask.FromResult(ErrorCode.None);
+        if (p.HighWatermark > result.LastOffset) return ErrorCode.None;
+        var replicated = await p.WaitForReplicationAsync(result.LastOffset + 1, epoch, TimeSpan.FromMilliseconds(_options.OffsetsCommitTimeoutMs), _time, CancellationToken.None).ConfigureAwait(false);
+        return replicated switch
+        {
+            ErrorCode.None => ErrorCode.None,
+            ErrorCode.NotLeaderOrFollower => ErrorCode.NotCoordinator,
+            _ => ErrorCode.CoordinatorNotAvailable,
+        };
     }
 
     public IEnumerable<ReadOnlyMemory<byte>> ReadAll(int partition)

@@ -12,6 +12,9 @@ namespace Broker.Server.Handlers;
 /// (KIP-74). Long polling: when fewer than min_bytes are available the request waits, without holding a thread,
 /// until an append to one of its partitions or max_wait_ms passes. Sessions (KIP-227) are not kept: every fetch is
 /// a full fetch with session id 0.
+/// Consumers (replica id -1) read only below the high watermark and wait for it to advance; followers (replica
+/// id = their broker id) read up to the log end, wait for appends, and their fetch offset tells the leader what they
+/// have (<see cref="Partition.UpdateFollowerFetchState"/>), which is what advances the high watermark.
 /// </summary>
 public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<FetchRequest>
 {
@@ -66,9 +69,11 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
     private List<Task> WaitTasks(FetchRequest request)
     {
         var tasks = new List<Task>();
+        bool follower = request.ReplicaId >= 0;
         foreach (var topic in request.Topics)
             foreach (var p in topic.Partitions)
-                if (replicas.TryGet(topic.Topic, p.Partition, out var partition)) tasks.Add(partition.DataAppended.WaitAsync());
+                if (replicas.TryGet(topic.Topic, p.Partition, out var partition))
+                    tasks.Add(follower ? partition.DataAppended.WaitAsync() : partition.HighWatermarkChanged.WaitAsync());
         return tasks;
     }
 
@@ -78,6 +83,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         long budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
         long total = 0;
         bool anyError = false;
+        bool follower = request.ReplicaId >= 0;
         foreach (var topic in request.Topics)
         {
             var topicResponse = new FetchResponse.FetchableTopic { Topic = topic.Topic };
@@ -85,6 +91,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
             {
                 var data = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1 };
                 var lookup = LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition);
+                if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)
                 {
                     data.ErrorCode = (short)lookup;
@@ -94,7 +101,13 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                 {
                     long highWatermark = partition.HighWatermark;
                     int max = (int)Math.Min(Math.Max(0, p.PartitionMaxBytes), Math.Max(0, budget - total));
-                    var read = partition.Log.ReadPooled(p.FetchOffset, max, highWatermark, minOneMessage: total == 0);
+                    var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0);
+                    if (follower && !read.OffsetOutOfRange)
+                    {
+                        partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset, time.GetUtcNow().ToUnixTimeMilliseconds());
+                        highWatermark = partition.HighWatermark;
+                    }
+
                     data.HighWatermark = highWatermark;
                     data.LastStableOffset = highWatermark;
                     data.LogStartOffset = read.LogStartOffset;

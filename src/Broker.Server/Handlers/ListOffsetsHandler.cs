@@ -29,6 +29,7 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
                     PartitionIndex = p.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1,
                 };
                 var lookup = LeaderLookup.Find(replicas, cluster, topic.Name, p.PartitionIndex, out var partition);
+                if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)
                 {
                     result.ErrorCode = (short)lookup;
@@ -38,6 +39,7 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
                     var found = Lookup(partition, p.Timestamp);
                     result.Timestamp = found?.Timestamp ?? -1;
                     result.Offset = found?.Offset ?? -1;
+                    result.LeaderEpoch = partition.LeaderEpoch;
                     if (context.ApiVersion == 0 && found is { } f) result.OldStyleOffsets.Add(f.Offset);
                 }
 
@@ -54,6 +56,8 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
     {
         PartitionLog.LatestTimestamp => new TimestampAndOffset(-1, partition.HighWatermark),
         PartitionLog.EarliestTimestamp => new TimestampAndOffset(-1, partition.Log.LogStartOffset),
-        _ => partition.Log.OffsetForTimestamp(timestamp),
+        PartitionLog.MaxTimestampSpec => partition.Log.OffsetForTimestamp(timestamp),
+        // Records at or above the high watermark are not committed yet: consumers must not be sent there.
+        _ => partition.Log.OffsetForTimestamp(timestamp) is { } found && found.Offset < partition.HighWatermark ? found : null,
     };
 }

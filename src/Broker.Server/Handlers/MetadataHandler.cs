@@ -11,8 +11,8 @@ namespace Broker.Server.Handlers;
 /// Metadata: brokers, controller and the requested topics. Missing topics are auto-created when both the broker
 /// (<c>auto.create.topics.enable</c>) and the request (<c>allow_auto_topic_creation</c>, v4+) allow it.
 /// v0 asks for all topics with an empty list; v1+ with null (an empty list then means none).
-/// Leader epochs are reported as -1 until replication tracks real ones, which keeps clients from validating
-/// positions with OffsetForLeaderEpoch.
+/// Leader epochs are the controller's (v7+), so clients detect stale leaders (FENCED_LEADER_EPOCH) and validate
+/// their positions with OffsetForLeaderEpoch after a leader change.
 /// </summary>
 public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin, BrokerConfig config) : RequestHandler<MetadataRequest>
 {
@@ -79,7 +79,7 @@ public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin,
                 ErrorCode = (short)(p.Leader < 0 ? ErrorCode.LeaderNotAvailable : ErrorCode.None),
                 PartitionIndex = p.Partition,
                 LeaderId = p.Leader,
-                LeaderEpoch = -1,
+                LeaderEpoch = p.LeaderEpoch,
                 ReplicaNodes = [.. p.Replicas],
                 IsrNodes = [.. p.Isr],
                 OfflineReplicas = [.. p.OfflineReplicas],

@@ -11,10 +11,13 @@ namespace Broker.Server.Handlers;
 
 /// <summary>
 /// Produce v3+: exactly one magic-2 batch per partition, validated (size, CRC-32C, count) and appended as received;
-/// compressed batches are never decompressed. acks=0 gets no response; acks=1 and acks=-1 are answered after the
-/// append (with one replica the high watermark moves with the append, so acks=-1 needs no wait yet).
+/// compressed batches are never decompressed. acks=0 gets no response; acks=1 is answered after the leader's
+/// append; acks=-1 first needs at least min.insync.replicas in the ISR (else NOT_ENOUGH_REPLICAS, nothing
+/// appended), then is answered once the high watermark covers the batch (Kafka's delayed produce), or with
+/// REQUEST_TIMED_OUT after the request's timeout, NOT_LEADER_OR_FOLLOWER if leadership moved meanwhile, and
+/// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum while waiting.
 /// </summary>
-public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, BrokerConfig config) : RequestHandler<ProduceRequest>
+public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<ProduceRequest>
 {
     /// <summary>ZSTD batches need Produce v7+ (KIP-110), as in Kafka.</summary>
     private const short ZstdMinVersion = 7;
@@ -24,6 +27,7 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, ProduceRequest request)
     {
         var response = new ProduceResponse();
+        List<PendingAck>? pending = null;
         bool acksValid = request.Acks is -1 or 0 or 1;
         foreach (var topic in request.TopicData)
         {
@@ -32,31 +36,53 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
             {
                 var result = new ProduceResponse.PartitionResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
                 if (!acksValid) result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
-                else Append(context.ApiVersion, request.Acks, topic.Name, data, result);
+                else if (Append(context.ApiVersion, request.Acks, topic.Name, data, result) is { } wait) (pending ??= []).Add(wait);
                 topicResponse.PartitionResponses.Add(result);
             }
 
             response.Responses.Add(topicResponse);
         }
 
-        return ValueTask.FromResult<IKafkaResponse?>(request.Acks == 0 ? null : response);
+        if (pending is null) return ValueTask.FromResult<IKafkaResponse?>(request.Acks == 0 ? null : response);
+        return WaitForReplicationAsync(pending, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)), response);
     }
 
-    private void Append(short version, short acks, string topic, ProduceRequest.ProducePartition data, ProduceResponse.PartitionResponse result)
+    /// <summary>A batch appended with acks=all whose answer waits for the high watermark.</summary>
+    private readonly record struct PendingAck(Partition Partition, long RequiredOffset, int LeaderEpoch, ProduceResponse.PartitionResponse Result);
+
+    private async ValueTask<IKafkaResponse?> WaitForReplicationAsync(List<PendingAck> pending, TimeSpan timeout, ProduceResponse response)
+    {
+        var waits = pending.Select(p => p.Partition.WaitForReplicationAsync(p.RequiredOffset, p.LeaderEpoch, timeout, time, CancellationToken.None)).ToArray();
+        await Task.WhenAll(waits).ConfigureAwait(false);
+        for (int i = 0; i < pending.Count; i++)
+        {
+            var error = waits[i].Result;
+            if (error == ErrorCode.None) continue;
+            var result = pending[i].Result;
+            result.ErrorCode = (short)error;
+            result.BaseOffset = -1;
+            result.LogAppendTimeMs = -1;
+        }
+
+        return response;
+    }
+
+    private PendingAck? Append(short version, short acks, string topic, ProduceRequest.ProducePartition data, ProduceResponse.PartitionResponse result)
     {
         var lookup = LeaderLookup.Find(replicas, cluster, topic, data.Index, out var partition);
         if (lookup != ErrorCode.None)
         {
             result.ErrorCode = (short)lookup;
-            return;
+            return null;
         }
 
         result.LogStartOffset = partition.Log.LogStartOffset;
-        if (acks == -1 && config.MinInsyncReplicas > 1)
+        if (acks == -1 && partition.CheckEnoughReplicas() is var enough && enough != ErrorCode.None)
         {
-            // One replica can never satisfy min.insync.replicas > 1: refuse before appending, as Kafka does.
-            result.ErrorCode = (short)ErrorCode.NotEnoughReplicas;
-            return;
+            // Refused before appending, as Kafka does: nothing is written, so a retry cannot duplicate.
+            result.ErrorCode = (short)enough;
+            result.ErrorMessage = $"The ISR has {partition.Isr.Length} replica(s); min.insync.replicas is {partition.MinInsyncReplicas}";
+            return null;
         }
 
         var records = data.Records?.Memory ?? ReadOnlyMemory<byte>.Empty;
@@ -64,31 +90,37 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         {
             result.ErrorCode = (short)ErrorCode.CorruptMessage;
             result.ErrorMessage = "The produce request carries no complete record batch";
-            return;
+            return null;
         }
 
         if (header.Magic != RecordBatchHeader.CurrentMagic)
         {
             result.ErrorCode = (short)ErrorCode.UnsupportedForMessageFormat;
-            return;
+            return null;
         }
 
         if (header.TotalSize != records.Length)
         {
             result.ErrorCode = (short)ErrorCode.InvalidRecord;
             result.ErrorMessage = "Produce requests with version 3 or later must contain exactly one record batch per partition";
-            return;
+            return null;
         }
 
         if (header.Compression == CompressionType.Zstd && version < ZstdMinVersion)
         {
             result.ErrorCode = (short)ErrorCode.UnsupportedCompressionType;
-            return;
+            return null;
         }
 
         // The frame buffer belongs to this request: the log patches offsets into it in place and writes it once.
         var writable = MemoryMarshal.AsMemory(records);
-        var appended = partition.Log.Append(writable.Span, partition.LeaderEpoch);
+        int epoch = partition.LeaderEpoch;
+        if (partition.AppendAsLeader(writable.Span) is not { } appended)
+        {
+            result.ErrorCode = (short)ErrorCode.NotLeaderOrFollower;
+            return null;
+        }
+
         if (!appended.IsSuccess)
         {
             result.ErrorCode = (short)(appended.Error switch
@@ -98,12 +130,13 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
                 RecordBatchError.UnsupportedMagic => ErrorCode.UnsupportedForMessageFormat,
                 _ => ErrorCode.CorruptMessage,
             });
-            return;
+            return null;
         }
 
-        partition.DataAppended.Notify();
         result.BaseOffset = appended.BaseOffset;
         result.LogAppendTimeMs = appended.LogAppendTime;
         result.LogStartOffset = appended.LogStartOffset;
+        if (acks != -1 || partition.HighWatermark > appended.LastOffset) return null;
+        return new PendingAck(partition, appended.LastOffset + 1, epoch, result);
     }
 }

@@ -18,4 +18,16 @@ public static class LeaderLookup
             ? ErrorCode.NotLeaderOrFollower
             : ErrorCode.UnknownTopicOrPartition;
     }
+
+    /// <summary>
+    /// Checks the leader epoch a client or follower believes in (KIP-320): -1 skips the check; an older epoch is
+    /// FENCED_LEADER_EPOCH (the caller's metadata is stale), a newer one UNKNOWN_LEADER_EPOCH (ours is).
+    /// </summary>
+    public static ErrorCode CheckEpoch(Partition partition, int currentLeaderEpoch)
+    {
+        if (currentLeaderEpoch < 0) return ErrorCode.None;
+        int epoch = partition.LeaderEpoch;
+        if (currentLeaderEpoch < epoch) return ErrorCode.FencedLeaderEpoch;
+        return currentLeaderEpoch > epoch ? ErrorCode.UnknownLeaderEpoch : ErrorCode.None;
+    }
 }

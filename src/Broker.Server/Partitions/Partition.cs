@@ -5,16 +5,37 @@ using Broker.Storage.Log;
 namespace Broker.Server.Partitions;
 
 /// <summary>
-/// A partition hosted by this broker: its log plus what the request handlers need around it (topic id, the signal
-/// long-polling fetches wait on). Thread-safe: the log serialises appends; readers run concurrently.
+/// A partition replica hosted by this broker: its log, its role (leader or follower, with the leader epoch from
+/// ZooKeeper), and as leader the replication state: the in-sync replicas, what each follower has fetched, and the
+/// high watermark (the offset below which every in-sync replica has the data; consumers read only below it).
+/// Thread-safety: role, ISR and follower state change under one lock (<see cref="_stateLock"/>), which leader appends
+/// also take so no append slips in after the broker learned it was deposed; reads of the high watermark, role and
+/// ISR are lock-free (volatile fields, immutable arrays).
 /// </summary>
-public sealed class Partition
+public sealed partial class Partition
 {
-    public Partition(TopicPartition id, KafkaUuid topicId, PartitionLog log)
+    private readonly object _stateLock = new();
+    private readonly int _localBrokerId;
+    private readonly IIsrWriter _isrWriter;
+    private volatile bool _isLeader;
+    private volatile int _leaderEpoch;
+    private volatile int _leaderId = -1;
+    private volatile int[] _replicas;
+    private volatile int[] _isr;
+    private long _highWatermark;
+
+    public Partition(TopicPartition id, KafkaUuid topicId, PartitionLog log, int localBrokerId, bool leader, IIsrWriter? isrWriter = null, long highWatermark = 0)
     {
         Id = id;
         TopicId = topicId;
         Log = log;
+        _localBrokerId = localBrokerId;
+        _isrWriter = isrWriter ?? IIsrWriter.None;
+        _replicas = [localBrokerId];
+        _isr = leader ? [localBrokerId] : [];
+        _isLeader = leader;
+        _leaderId = leader ? localBrokerId : -1;
+        _highWatermark = leader ? log.LogEndOffset : Math.Min(Math.Max(0, highWatermark), log.LogEndOffset);
     }
 
     public TopicPartition Id { get; }
@@ -23,26 +44,37 @@ public sealed class Partition
 
     public PartitionLog Log { get; }
 
-    /// <summary>Notified after every successful append, so waiting fetches re-check.</summary>
+    /// <summary>Notified after every append (leader or follower), so waiting follower fetches re-check.</summary>
     public ChangeSignal DataAppended { get; } = new();
 
-    private volatile bool _isLeader = true;
-    private volatile int _leaderEpoch;
+    /// <summary>
+    /// Notified when the high watermark advances and when the role changes, so consumer fetches and acks=all
+    /// produce requests waiting on replication re-check.
+    /// </summary>
+    public ChangeSignal HighWatermarkChanged { get; } = new();
 
     /// <summary>Whether this broker leads the partition (always in single-broker mode; set from ZooKeeper otherwise).</summary>
-    public bool IsLeader
-    {
-        get => _isLeader;
-        set => _isLeader = value;
-    }
+    public bool IsLeader => _isLeader;
 
     /// <summary>Leader epoch of the partition as the controller last set it; stamped into appended batches.</summary>
-    public int LeaderEpoch
-    {
-        get => _leaderEpoch;
-        set => _leaderEpoch = value;
-    }
+    public int LeaderEpoch => _leaderEpoch;
 
-    /// <summary>Offsets below this are visible to consumers. Equal to the log end while there is one replica.</summary>
-    public long HighWatermark => Log.LogEndOffset;
+    /// <summary>Broker id of the current leader, -1 when unknown or offline.</summary>
+    public int LeaderId => _leaderId;
+
+    /// <summary>Assigned replicas (broker ids), preferred first. Immutable array.</summary>
+    public int[] Replicas => _replicas;
+
+    /// <summary>In-sync replicas as last written to ZooKeeper (leader included). Immutable array.</summary>
+    public int[] Isr => _isr;
+
+    /// <summary>min.insync.replicas in force for this partition (topic override or broker default).</summary>
+    public int MinInsyncReplicas { get; set; } = 1;
+
+    /// <summary>Offsets below this are replicated to every in-sync replica and visible to consumers.</summary>
+    public long HighWatermark => Volatile.Read(ref _highWatermark);
+
+    /// <summary>Status and offsets for logs and tools.</summary>
+    public override string ToString() =>
+        $"{Id} {(IsLeader ? "leader" : "follower")} epoch {LeaderEpoch} isr [{string.Join(',', Isr)}] hw {HighWatermark} leo {Log.LogEndOffset}";
 }

@@ -1,28 +1,45 @@
 using System.Collections.Concurrent;
 using Broker.Protocol;
+using Broker.Server.Configuration;
 using Broker.Storage;
 using Broker.Storage.Log;
 
 namespace Broker.Server.Partitions;
 
 /// <summary>
-/// The partitions this broker hosts, by topic and index. Thread-safe (concurrent dictionary; partitions are
-/// thread-safe themselves).
+/// The partitions this broker hosts, by topic and index, and the replication bookkeeping around them (ISR
+/// writer, high-watermark checkpoint). Thread-safe (concurrent dictionary; partitions are thread-safe themselves).
 /// </summary>
 public sealed class ReplicaManager
 {
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
     private readonly LogManager _logs;
+    private readonly BrokerConfig _config;
+    private readonly Lazy<IReadOnlyDictionary<TopicPartition, long>> _checkpointedHighWatermarks;
 
-    public ReplicaManager(LogManager logs) => _logs = logs;
+    public ReplicaManager(LogManager logs, BrokerConfig config)
+    {
+        _logs = logs;
+        _config = config;
+        _checkpointedHighWatermarks = new(() => logs.ReadHighWatermarks());
+    }
 
     public LogManager Logs => _logs;
+
+    /// <summary>This broker's id (-1 in single-broker mode without broker.id).</summary>
+    public int LocalBrokerId => _config.BrokerId;
+
+    /// <summary>Where leaders record ISR changes; set once at start-up in ZooKeeper mode.</summary>
+    public IIsrWriter IsrWriter { get; set; } = IIsrWriter.None;
 
     /// <summary>
     /// Raised (on the cluster-metadata loop) after a hosted partition became leader or stopped being leader, so
     /// owners of partition-scoped state (the group coordinator for <c>__consumer_offsets</c>) can load or drop it.
     /// </summary>
     public event Action<Partition>? LeadershipChanged;
+
+    /// <summary>Raised after a leader changed its ISR in ZooKeeper, with the reason (for logging).</summary>
+    public event Action<Partition, string>? IsrChanged;
 
     public void OnLeadershipChanged(Partition partition) => LeadershipChanged?.Invoke(partition);
 
@@ -31,15 +48,26 @@ public sealed class ReplicaManager
 
     public IEnumerable<Partition> All => _partitions.Values;
 
-    /// <summary>Opens (or creates) the local log of a partition and records its topic id next to it.</summary>
-    public Partition Host(TopicPartition id, KafkaUuid topicId, LogConfig? config = null)
+    /// <summary>
+    /// Opens (or creates) the local log of a partition and records its topic id next to it. In single-broker mode
+    /// (<paramref name="leader"/> true) the partition leads at once with itself as the only in-sync replica; in
+    /// ZooKeeper mode it starts as a follower of nobody until the cluster view assigns its role, with the high
+    /// watermark it had checkpointed.
+    /// </summary>
+    public Partition Host(TopicPartition id, KafkaUuid topicId, LogConfig? config = null, bool leader = true)
     {
         return _partitions.GetOrAdd(id, tp =>
         {
             var log = _logs.GetOrCreate(tp.Topic, tp.Partition, config);
             if (Topics.PartitionMetadataFile.Read(log.Directory) is null)
                 Topics.PartitionMetadataFile.Write(log.Directory, topicId);
-            return new Partition(tp, topicId, log);
+            long hw = _checkpointedHighWatermarks.Value.TryGetValue(tp, out var saved) ? saved : 0;
+            var partition = new Partition(tp, topicId, log, _config.BrokerId, leader, IsrWriter, hw)
+            {
+                MinInsyncReplicas = _config.MinInsyncReplicas,
+            };
+            partition.IsrChanged += (p, reason) => IsrChanged?.Invoke(p, reason);
+            return partition;
         });
     }
 
@@ -53,4 +81,14 @@ public sealed class ReplicaManager
 
         _logs.DeleteTopic(topic);
     }
+
+    /// <summary>Drops lagging followers from the ISRs this broker leads (see <see cref="Partition.MaybeShrinkIsr"/>).</summary>
+    public void ShrinkIsrs(long nowMs)
+    {
+        foreach (var p in _partitions.Values) p.MaybeShrinkIsr(nowMs, _config.ReplicaLagTimeMaxMs);
+    }
+
+    /// <summary>Writes every hosted partition's high watermark to the log dirs' checkpoint files.</summary>
+    public void CheckpointHighWatermarks() =>
+        _logs.CheckpointHighWatermarks(_partitions.Values.ToDictionary(p => p.Id, p => p.HighWatermark));
 }

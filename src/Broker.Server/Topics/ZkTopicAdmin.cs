@@ -121,12 +121,6 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
             assignment = ReplicaAssignment.AssignRackUnaware(partitions, replication, live);
         }
 
-        if (replication > ReplicationSupport.MaxReplicationFactor)
-        {
-            return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor,
-                $"Replication factor {replication} is not supported yet: partitions have a single replica until replication is implemented; use --replication-factor 1.");
-        }
-
         if (TopicConfigs.Validate(request.Configs) is { } configError) return TopicCreation.Fail(ErrorCode.InvalidConfig, configError);
         var existing = await store.GetTopicNamesAsync().ConfigureAwait(false);
         if (existing.Contains(request.Name)) return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{request.Name}' already exists.");

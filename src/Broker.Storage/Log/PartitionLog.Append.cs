@@ -43,6 +43,11 @@ public sealed partial class PartitionLog
                 at += header.TotalSize;
             }
 
+            if (leaderEpoch >= 0 && leaderEpoch > LeaderEpochs.LatestEpoch)
+            {
+                LeaderEpochs.Assign(leaderEpoch, baseOffset);
+            }
+
             AppendLocked(batches, next, validation.RecordCount, now, config);
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, logAppendTime, validation.RecordCount, validation.BatchCount, _logStartOffset);
         }
@@ -65,6 +70,7 @@ public sealed partial class PartitionLog
             ThrowIfDisposed();
             long baseOffset = _logEndOffset;
             long next = baseOffset;
+            int maxEpoch = -1;
             int at = 0;
             while (at < batches.Length)
             {
@@ -74,12 +80,34 @@ public sealed partial class PartitionLog
                     return LogAppendResult.Failed(RecordBatchError.InvalidRecord, _logStartOffset);
                 }
 
+                maxEpoch = Math.Max(maxEpoch, header.PartitionLeaderEpoch);
                 next = header.NextOffset;
                 at += header.TotalSize;
             }
 
+            if (maxEpoch > LeaderEpochs.LatestEpoch)
+            {
+                AssignFollowerEpochs(batches);
+            }
+
             AppendLocked(batches, next, validation.RecordCount, NowMs(), Config);
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, -1, validation.RecordCount, validation.BatchCount, _logStartOffset);
+        }
+    }
+
+    /// <summary>Adds the leader's epoch changes found in replicated batches to the cache. Caller holds the lock.</summary>
+    private void AssignFollowerEpochs(ReadOnlySpan<byte> batches)
+    {
+        int at = 0;
+        while (at < batches.Length)
+        {
+            RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
+            if (header.PartitionLeaderEpoch >= 0 && header.PartitionLeaderEpoch > LeaderEpochs.LatestEpoch)
+            {
+                LeaderEpochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset);
+            }
+
+            at += header.TotalSize;
         }
     }
 

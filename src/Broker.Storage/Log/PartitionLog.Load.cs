@@ -46,6 +46,7 @@ public sealed partial class PartitionLog
         }
 
         var log = new PartitionLog(directory, topicPartition, config, time, logger, [.. segments], recoveryPoint);
+        log.LoadLeaderEpochs();
         logger.LogLoaded(directory, segments.Count, log.LogStartOffset, log.LogEndOffset, log.RecoveryPoint);
         return log;
     }
@@ -96,6 +97,34 @@ public sealed partial class PartitionLog
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Makes the epoch cache agree with the recovered log: entries past the log end (lost in the crash) or before its
+    /// start are trimmed; without a checkpoint file the cache is rebuilt from the batch headers.
+    /// </summary>
+    private void LoadLeaderEpochs()
+    {
+        if (!LeaderEpochs.LoadedFromFile && _logEndOffset > _logStartOffset)
+        {
+            var found = new List<EpochEntry>();
+            foreach (LogSegment segment in _segments)
+            {
+                segment.VisitBatchHeaders(segment.BaseOffset, header =>
+                {
+                    if (header.PartitionLeaderEpoch >= 0 && (found.Count == 0 || header.PartitionLeaderEpoch > found[^1].Epoch))
+                    {
+                        found.Add(new EpochEntry(header.PartitionLeaderEpoch, header.BaseOffset));
+                    }
+                });
+            }
+
+            LeaderEpochs.Rebuild(found);
+            _logger.RebuiltEpochCache(Directory, found.Count);
+        }
+
+        LeaderEpochs.TruncateFromEnd(_logEndOffset);
+        LeaderEpochs.TruncateFromStart(_logStartOffset);
     }
 
     /// <summary>Deletes leftovers and returns the base offsets of the .log files, sorted.</summary>

@@ -51,6 +51,7 @@ public sealed partial class PartitionLog
             }
 
             PublishSegments(segments[deletable..]);
+            LeaderEpochs.TruncateFromStart(_logStartOffset);
             ScheduleDeletion(segments.AsSpan(0, deletable), config);
             _logger.RetentionDeleted(Directory, deletable, _logStartOffset);
             return deletable;

@@ -42,6 +42,7 @@ public sealed partial class PartitionLog
             }
 
             Volatile.Write(ref _logEndOffset, active.NextOffset);
+            LeaderEpochs.TruncateFromEnd(_logEndOffset);
             LowerRecoveryPoint(_logEndOffset);
             _logger.TruncatedTo(Directory, _logEndOffset);
             return _logEndOffset;
@@ -73,6 +74,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _logStartOffset, offset);
         Volatile.Write(ref _logEndOffset, offset);
         Interlocked.Exchange(ref _recoveryPoint, offset);
+        LeaderEpochs.Clear();
         ScheduleDeletionOfRenamed(old, Config);
         _logger.TruncatedTo(Directory, offset);
     }

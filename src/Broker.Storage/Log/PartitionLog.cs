@@ -39,6 +39,7 @@ public sealed partial class PartitionLog : IDisposable
     private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long recoveryPoint)
     {
         Directory = directory;
+        LeaderEpochs = new LeaderEpochCache(directory, logger);
         TopicPartition = topicPartition;
         _config = config;
         _time = time;
@@ -53,6 +54,12 @@ public sealed partial class PartitionLog : IDisposable
     public string Directory { get; }
 
     public TopicPartition TopicPartition { get; }
+
+    /// <summary>
+    /// Leader epochs of this log and their start offsets, kept consistent with the data: appends add new epochs,
+    /// truncation and retention trim it. Callers may query it freely and Assign on becoming leader.
+    /// </summary>
+    public LeaderEpochCache LeaderEpochs { get; }
 
     /// <summary>Current settings; assigning takes effect for the next append / retention pass.</summary>
     public LogConfig Config

@@ -31,4 +31,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(9, LogLevel.Warning, "Rebuilt missing index of segment {Segment}")]
     public static partial void RebuiltIndex(this ILogger logger, string segment);
+
+    [LoggerMessage(10, LogLevel.Warning, "Leader epoch checkpoint {Path} is malformed; rebuilding it from the log")]
+    public static partial void MalformedEpochCheckpoint(this ILogger logger, string path);
+
+    [LoggerMessage(11, LogLevel.Warning, "New leader epoch {Epoch} at {StartOffset} in {Path} removed {Count} conflicting entries")]
+    public static partial void EpochEntriesTruncated(this ILogger logger, string path, int epoch, long startOffset, int count);
+
+    [LoggerMessage(12, LogLevel.Information, "Rebuilt leader epoch cache of {Directory} from the log: {Count} entries")]
+    public static partial void RebuiltEpochCache(this ILogger logger, string directory, int count);
 }

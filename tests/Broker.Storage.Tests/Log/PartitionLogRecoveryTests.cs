@@ -193,7 +193,7 @@ public class PartitionLogRecoveryTests : PartitionLogTestBase
 
         PartitionLog reopened = Open();
 
-        Assert.That(Directory.GetFiles(PartitionDir).Select(Path.GetFileName).Order(),
+        Assert.That(Directory.GetFiles(PartitionDir, "0*").Select(Path.GetFileName).Order(),
             Is.EqualTo(new[] { "00000000000000000000.index", "00000000000000000000.log", "00000000000000000000.timeindex" }));
         Assert.That(reopened.LogEndOffset, Is.EqualTo(1));
     }

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
+namespace Broker.Server.Replication;
+
+/// <summary>
+/// A connection from this broker to another one (follower fetches, OffsetForLeaderEpoch, ControlledShutdown),
+/// written with the protocol layer's frame writer. One request at a time: a follower's fetch loop is strictly
+/// request/response, so there is nothing to pipeline. Not thread-safe; each fetcher owns its client.
+/// Any I/O or protocol failure disposes the connection; the caller reconnects with a new instance.
+/// </summary>
+public sealed class BrokerClient : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly string _clientId;
+    private readonly PooledBufferWriter _output = new();
+    private readonly byte[] _sizeBuffer = new byte[4];
+    private int _correlation;
+
+    private BrokerClient(TcpClient tcp, string clientId)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+        _clientId = clientId;
+    }
+
+    /// <summary>Broker id of the remote side, for logs.</summary>
+    public int RemoteBrokerId { get; private init; }
+
+    public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            await tcp.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
+            return new BrokerClient(tcp, clientId) { RemoteBrokerId = remoteBrokerId };
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends <paramref name="request"/> at <paramref name="version"/> and reads its response.</summary>
+    /// <exception cref="IOException">The connection failed or closed.</exception>
+    /// <exception cref="TimeoutException">No response within <paramref name="timeout"/>.</exception>
+    public async Task<TResponse> SendAsync<TResponse>(IKafkaRequest request, short version, TimeSpan timeout, CancellationToken ct)
+        where TResponse : IKafkaResponse
+    {
+        int correlation = ++_correlation;
+        _output.Reset();
+        FrameWriter.WriteRequest(_output, correlation, _clientId, request, version);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _stream.WriteAsync(_output.WrittenMemory, cts.Token).ConfigureAwait(false);
+            await _stream.ReadExactlyAsync(_sizeBuffer, cts.Token).ConfigureAwait(false);
+            int size = BinaryPrimitives.ReadInt32BigEndian(_sizeBuffer);
+            if (size < 4 || size > 512 * 1024 * 1024) throw new IOException($"broker {RemoteBrokerId} sent a frame of {size} bytes");
+            var frame = new byte[size];
+            await _stream.ReadExactlyAsync(frame, cts.Token).ConfigureAwait(false);
+            return Decode<TResponse>(frame, request.ApiKey, version, correlation);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"broker {RemoteBrokerId} did not answer {request.ApiKey} within {timeout.TotalMilliseconds} ms");
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new IOException($"broker {RemoteBrokerId} closed the connection", e);
+        }
+    }
+
+    private TResponse Decode<TResponse>(byte[] frame, ApiKey key, short version, int expectedCorrelation)
+        where TResponse : IKafkaResponse
+    {
+        var reader = new KafkaReader(frame);
+        int correlation = ResponseHeader.Read(ref reader, ApiHeaders.ResponseHeaderVersion((short)key, version));
+        if (correlation != expectedCorrelation)
+            throw new IOException($"broker {RemoteBrokerId} answered correlation id {correlation}, expected {expectedCorrelation}");
+        return (TResponse)ResponseReader.Read(key, version, ref reader);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _output.Dispose();
+        _stream.Dispose();
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
