@@ -87,17 +87,28 @@ stop_broker() {
   BROKER_PID=""
 }
 
-# Broker CPU ticks (utime + stime). Fields after "(comm) ": state is $1, so utime/stime (14/15) are $12/$13.
-broker_cpu_ticks() { sed 's/^.*) //' "/proc/$BROKER_PID/stat" | awk '{ print $12 + $13 }'; }
+# The measured broker processes: the single broker, or R1's three (CPU is summed, peak RSS is the largest one's).
+measured_pids() { echo "${MEASURED_PIDS:-$BROKER_PID}"; }
 
-broker_hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$BROKER_PID/status"; }
+# Broker CPU ticks (utime + stime). Fields after "(comm) ": state is $1, so utime/stime (14/15) are $12/$13.
+broker_cpu_ticks() {
+  local pid total=0
+  for pid in $(measured_pids); do total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'))); done
+  echo "$total"
+}
+
+broker_hwm_kib() {
+  local pid
+  for pid in $(measured_pids); do awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"; done | sort -n | tail -1
+}
 
 # Per-run peak RSS: "5" in clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
 HWM_RESETTABLE=1
-reset_hwm() { echo 5 >"/proc/$BROKER_PID/clear_refs" 2>/dev/null || HWM_RESETTABLE=0; }
+reset_hwm() { local pid; for pid in $(measured_pids); do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || HWM_RESETTABLE=0; done; }
 
 measure_begin() {
-  kill -0 "$BROKER_PID" 2>/dev/null || die "the broker is not running (see $work/broker.out)"
+  local pid
+  for pid in $(measured_pids); do kill -0 "$pid" 2>/dev/null || die "broker pid $pid is not running (see $work/*.out)"; done
   reset_hwm
   M_CPU0=$(broker_cpu_ticks)
   M_T0=$(date +%s.%N)
@@ -172,4 +183,5 @@ run_latency() {
   log "$s run $r: $(grep -E '^Avg latency' "$out") | $line"
 }
 
+source "$BENCH_ROOT/bench/cluster.sh"
 source "$BENCH_ROOT/bench/report.sh"

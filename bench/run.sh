@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Broker benchmark: measures this machine's limits (loopback TCP with iperf3, sequential disk writes with dd), starts
-# one broker (no ZooKeeper needed yet) and runs the scenarios of /work/shared/reference/performance.md §3 with the
+# one broker (no ZooKeeper) and runs the scenarios of /work/shared/reference/performance.md §3 with the
 # Kafka-compatible perf tools (src/Broker.Perf). Reports medians of N runs with broker CPU seconds (utime+stime from
 # /proc/<pid>/stat) and peak RSS (VmHWM, reset per run through /proc/<pid>/clear_refs), prints a table and writes
 # docs/performance.md.
@@ -13,7 +13,11 @@
 #   --output     the Markdown report (default docs/performance.md)
 #   --work-dir   broker data, logs and tool output (default .build/bench); the data folder is removed unless --keep
 #   --report-only  render the report again from the last run's results in --work-dir (measures nothing)
-# Environment: BENCH_P1_RECORDS, BENCH_P2_RECORDS, BENCH_P3_RECORDS, BENCH_L1_MESSAGES, BENCH_PRODUCER_PROPS override sizes.
+#   R1 runs last on its own cluster (ZooKeeper + 3 brokers; the single broker is stopped first): topic r1-rN with
+#   6 partitions, replication factor 3, min.insync.replicas=2, created with the topics tool; acks=all, 100 B records.
+#   When that topic cannot be created (no replication) R1 prints a skip line and the report says why.
+# Environment: BENCH_P1_RECORDS, BENCH_P2_RECORDS, BENCH_P3_RECORDS, BENCH_R1_RECORDS, BENCH_L1_MESSAGES,
+#   BENCH_PRODUCER_PROPS override sizes.
 set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$BENCH_ROOT/bin/common.sh"
@@ -29,7 +33,7 @@ while [ $# -gt 0 ]; do
     --work-dir) work=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --report-only) report_only=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -47,9 +51,11 @@ fi
 
 if [ "$smoke" = 1 ]; then
   P1_RECORDS=${BENCH_P1_RECORDS:-20000} P2_RECORDS=${BENCH_P2_RECORDS:-5000} P3_RECORDS=${BENCH_P3_RECORDS:-20000}
+  R1_RECORDS=${BENCH_R1_RECORDS:-20000}
   L1_MESSAGES=${BENCH_L1_MESSAGES:-1000} L1_RATE=1000 L1_WARMUP=100 IPERF_SECONDS=1 DD_MIB=32 MACHINE_RUNS=1
 else
   P1_RECORDS=${BENCH_P1_RECORDS:-5000000} P2_RECORDS=${BENCH_P2_RECORDS:-1000000} P3_RECORDS=${BENCH_P3_RECORDS:-5000000}
+  R1_RECORDS=${BENCH_R1_RECORDS:-2000000}
   L1_MESSAGES=${BENCH_L1_MESSAGES:-310000} L1_RATE=10000 L1_WARMUP=10000 IPERF_SECONDS=5 DD_MIB=1024 MACHINE_RUNS=3
 fi
 PRODUCER_PROPS=${BENCH_PRODUCER_PROPS:-linger.ms=5}
@@ -71,7 +77,7 @@ done
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 start_broker "$work" "$broker_dll"
-trap 'stop_broker; [ "$keep" = 1 ] || rm -rf "$work/data"' EXIT
+trap 'stop_broker; stop_cluster; [ "$keep" = 1 ] || rm -rf "$work/data"' EXIT
 bootstrap="127.0.0.1:$BROKER_PORT"
 
 has() { [[ ",$scenarios," == *",$1,"* ]]; }
@@ -94,10 +100,29 @@ if has C1; then
   for r in $(seq "$runs"); do run_consumer C1 "$r" "$p1_topic" "$P1_RECORDS"; done
 fi
 if has L1; then for r in $(seq "$runs"); do run_latency L1 "$r" "l1-r$r" "$L1_MESSAGES" "$L1_RATE" "$L1_WARMUP"; done; fi
-if has R1; then log "R1 skipped: 3 brokers with RF=3 and acks=all need replication, which does not exist yet"; fi
+R1_SKIP_REASON=""
+if has R1; then
+  # Three brokers of their own: the single broker stops first so it takes no CPU from them.
+  stop_broker
+  cli_dll=$(ensure_built Broker.Cli cli)
+  if ! start_cluster "$work" "$broker_dll"; then
+    R1_SKIP_REASON="the three-broker cluster did not start (see $work/r1-*.out)"
+  else
+    MEASURED_PIDS=$CLUSTER_PIDS bootstrap=$CLUSTER_BOOTSTRAP
+    for r in $(seq "$runs"); do
+      create_replicated_topic "r1-r$r" || break
+      # In a subshell: a failed run (die) ends R1 with a reason instead of the whole benchmark.
+      ( run_producer R1 "$r" "r1-r$r" "$R1_RECORDS" 100 "acks=all $PRODUCER_PROPS" ) \
+        || { R1_SKIP_REASON="run $r failed (see $work/runs/R1-r$r.out)"; break; }
+    done
+    MEASURED_PIDS="" bootstrap="127.0.0.1:$BROKER_PORT"
+  fi
+  stop_cluster
+  [ -z "$R1_SKIP_REASON" ] || log "R1 skipped: $R1_SKIP_REASON"
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 # Everything the report needs, so --report-only can render it again.
-declare -p smoke runs scenarios P1_RECORDS P2_RECORDS P3_RECORDS L1_MESSAGES L1_RATE L1_WARMUP IPERF_SECONDS DD_MIB \
+declare -p smoke runs scenarios P1_RECORDS P2_RECORDS P3_RECORDS R1_RECORDS R1_SKIP_REASON L1_MESSAGES L1_RATE L1_WARMUP IPERF_SECONDS DD_MIB \
   PRODUCER_PROPS load_start load_end HWM_RESETTABLE bench_date bench_commit | sed 's/^declare -- //' >"$work/meta.sh"
 
 write_report "$output"

@@ -40,7 +40,7 @@ public abstract class CliFixture
     protected static string UniqueTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
     /// <summary>Builds the tool once up front (the scripts would otherwise race to build it inside a test's deadline).</summary>
-    private static void BuildCli()
+    internal static void BuildCli()
     {
         lock (typeof(CliFixture))
         {

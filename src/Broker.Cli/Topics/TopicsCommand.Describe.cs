@@ -22,10 +22,9 @@ internal sealed partial class TopicsCommand
         var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout });
         var liveBrokers = cluster.Nodes.Select(n => n.Id).ToHashSet();
 
-        bool underReplicated = options.Has("under-replicated-partitions");
-        bool unavailable = options.Has("unavailable-partitions");
+        var filter = new PartitionFilter(options, liveBrokers);
         bool overridesOnly = options.Has("topics-with-overrides");
-        bool describeConfigs = !underReplicated && !unavailable;
+        bool describeConfigs = !filter.IsActive;
         var output = System.Console.Out;
         foreach (var topic in described.TopicDescriptions.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
@@ -45,11 +44,10 @@ internal sealed partial class TopicsCommand
             }
 
             if (overridesOnly) continue;
+            int? minIsr = config?.Entries.TryGetValue("min.insync.replicas", out var entry) == true && int.TryParse(entry.Value, out int m) ? m : null;
             foreach (var p in partitions)
             {
-                bool isUnderReplicated = p.Replicas.Count - p.ISR.Count > 0;
-                bool isUnavailable = p.Leader is null || !liveBrokers.Contains(p.Leader.Id);
-                if (!(describeConfigs || (underReplicated && isUnderReplicated) || (unavailable && isUnavailable))) continue;
+                if (!describeConfigs && !filter.Selects(p, minIsr)) continue;
                 output.WriteLine($"\tTopic: {topic.Name}\tPartition: {p.Partition}\tLeader: {(p.Leader is null ? "none" : p.Leader.Id.ToString())}" +
                                  $"\tReplicas: {string.Join(",", p.Replicas.Select(r => r.Id))}\tIsr: {string.Join(",", p.ISR.Select(r => r.Id))}");
             }

@@ -30,6 +30,8 @@ internal sealed partial class TopicsCommand
             "A list of manual partition-to-broker assignments for the topic being created or altered.")
         .Flag("under-replicated-partitions", "if set when describing topics, only show under replicated partitions")
         .Flag("unavailable-partitions", "if set when describing topics, only show partitions whose leader is not available")
+        .Flag("under-min-isr-partitions", "if set when describing topics, only show partitions whose isr count is less than the configured minimum.")
+        .Flag("at-min-isr-partitions", "if set when describing topics, only show partitions whose isr count is equal to the configured minimum.")
         .Flag("topics-with-overrides", "if set when describing topics, only show topics that have overridden configs")
         .Flag("if-exists", "if set when altering or deleting or describing topics, the action will only execute if the topic exists.")
         .Flag("if-not-exists", "if set when creating topics, the action will only execute if the topic does not already exist.")
@@ -38,6 +40,10 @@ internal sealed partial class TopicsCommand
         .Flag("version", "Display Kafka version.");
 
     private static readonly string[] Actions = ["create", "list", "alter", "describe", "delete"];
+
+    /// <summary>The describe filters; Kafka allows at most one of them.</summary>
+    private static readonly string[] Reports =
+        ["under-replicated-partitions", "under-min-isr-partitions", "at-min-isr-partitions", "unavailable-partitions", "topics-with-overrides"];
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -89,10 +95,11 @@ internal sealed partial class TopicsCommand
         Invalid(options, "replica-assignment", "list", "describe", "delete");
         if (options.Has("create") && options.Has("replica-assignment"))
             Invalid(options, "replica-assignment", "partitions", "replication-factor");
-        foreach (string report in new[] { "under-replicated-partitions", "unavailable-partitions", "topics-with-overrides" })
+        foreach (string report in Reports)
+        {
             Invalid(options, report, "list", "create", "delete", "alter");
-        Invalid(options, "under-replicated-partitions", "unavailable-partitions", "topics-with-overrides");
-        Invalid(options, "unavailable-partitions", "topics-with-overrides");
+            Invalid(options, report, Reports.Where(r => r != report).ToArray());
+        }
         Invalid(options, "if-exists", "list", "create");
         Invalid(options, "if-not-exists", "list", "describe", "delete", "alter");
         Invalid(options, "exclude-internal", "create", "delete", "alter");

@@ -6,9 +6,10 @@ namespace Broker.IntegrationTests.Cluster;
 
 /// <summary>
 /// A real ZooKeeper server plus N real broker processes (ids 1..N) registered in it, with a short session timeout so
-/// failover tests run in seconds. Dispose kills everything and removes the folders.
+/// failover tests run in seconds. Dispose kills everything and removes the folders. The ZooKeeper views used by
+/// failure tests (who leads, who is controller, waiting for a full ISR) live in TestCluster.Views.cs.
 /// </summary>
-public sealed class TestCluster : IAsyncDisposable
+public sealed partial class TestCluster : IAsyncDisposable
 {
     public const int SessionTimeoutMs = 6000;
 
@@ -55,11 +56,13 @@ public sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
-    public string OutputOfAll() =>
-        string.Join("\n", Brokers.Select(b => $"--- broker {b.BrokerId}\n" + string.Join('\n', b.Output.TakeLast(80))));
+    /// <summary>The last <paramref name="lines"/> output lines of every broker (over all its restarts), for failure messages.</summary>
+    public string OutputOfAll(int lines = 80) =>
+        string.Join("\n", Brokers.Select(b => $"--- broker {b.BrokerId} ({(b.IsRunning ? "running" : "down")})\n" + b.OutputTail(lines)));
 
     public async ValueTask DisposeAsync()
     {
+        if (_views is not null) await _views.DisposeAsync();
         foreach (var b in Brokers) b.Dispose();
         await ZooKeeper.DisposeAsync();
     }

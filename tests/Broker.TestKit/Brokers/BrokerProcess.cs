@@ -1,19 +1,20 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Broker.TestKit.Brokers;
 
 /// <summary>
 /// One real broker process (the built Broker.Host), as a user would run it: a properties file, a log folder, a port.
-/// Kill() is kill -9; Stop() is SIGTERM and waits for a graceful exit. The data folder outlives restarts and is removed
-/// on Dispose. Thread-safety: not thread-safe; one test drives it.
+/// The data folder and the port outlive restarts (<see cref="StartAsync"/> again after <see cref="Kill"/> or
+/// <see cref="Stop"/> reopens the same log) and are removed on Dispose. Output is kept across restarts, each start
+/// marked by a <c>=== start N</c> line. Thread-safety: not thread-safe; one test drives it (the output buffer alone
+/// is safe to read while the process writes).
 /// </summary>
 public sealed class BrokerProcess : IDisposable
 {
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly BrokerOutput _output = new();
     private readonly TempDirectory _home;
     private Process? _process;
+    private int _starts;
 
     public BrokerProcess(int brokerId = 0, IDictionary<string, string>? settings = null, int? port = null)
     {
@@ -45,8 +46,14 @@ public sealed class BrokerProcess : IDisposable
 
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
-    /// <summary>Everything the broker printed so far (stdout and stderr).</summary>
-    public IReadOnlyCollection<string> Output => _output;
+    /// <summary>True while the process exists (also while it is paused by <see cref="Pause"/>).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Everything the broker printed so far, over all its starts (stdout and stderr).</summary>
+    public IReadOnlyCollection<string> Output => _output.Snapshot();
+
+    /// <summary>The last <paramref name="lines"/> lines of output, for failure messages.</summary>
+    public string OutputTail(int lines = 80) => string.Join('\n', _output.Snapshot().TakeLast(lines));
 
     public static void EnsureBuilt()
     {
@@ -63,11 +70,15 @@ public sealed class BrokerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the process and waits until it logs that it is ready (or exits, which fails the call).</summary>
+    /// <summary>
+    /// Starts the process (again, on the same log dir and port, after a kill or stop) and waits until this start logs
+    /// that it is ready; an exit before that fails the call.
+    /// </summary>
     public async Task StartAsync(TimeSpan? timeout = null, params string[] extraArgs)
     {
+        if (IsRunning) throw new InvalidOperationException($"broker {BrokerId} is already running (pid {_process!.Id})");
         EnsureBuilt();
-        _output.Clear();
+        _process?.Dispose();
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -78,19 +89,21 @@ public sealed class BrokerProcess : IDisposable
         psi.Environment["BROKER_LOG_DIR"] = Path.Combine(_home.Path, "logs");
         psi.Environment["BROKER_HOME"] = RepoPaths.Root;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        var output = _output;
+        int mark = output.BeginStart(++_starts);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Add(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await Poll.UntilAsync(() => process.HasExited || _output.Any(l => l.Contains(" ready: ", StringComparison.Ordinal)),
+        await Poll.UntilAsync(() => process.HasExited || output.ContainsSince(mark, " ready: "),
             timeout ?? TimeSpan.FromSeconds(60), $"broker {BrokerId} to become ready");
         if (process.HasExited)
-            throw new InvalidOperationException($"broker {BrokerId} exited with {process.ExitCode}:\n{string.Join('\n', _output)}");
+            throw new InvalidOperationException($"broker {BrokerId} exited with {process.ExitCode}:\n{OutputTail(200)}");
     }
 
-    /// <summary>kill -9: no shutdown hooks, no flush.</summary>
+    /// <summary>kill -9: no shutdown hooks, no flush. Waits until the process is gone. No-op when not running.</summary>
     public void Kill()
     {
         if (_process is { HasExited: false } p)
@@ -100,15 +113,43 @@ public sealed class BrokerProcess : IDisposable
         }
     }
 
-    /// <summary>SIGTERM and wait for the graceful exit; returns the exit code.</summary>
+    /// <summary>SIGTERM and wait for the graceful exit (a paused process is resumed first); returns the exit code.</summary>
     public int Stop(TimeSpan? timeout = null)
     {
         if (_process is not { HasExited: false } p) return _process?.ExitCode ?? 0;
-        _ = SysKill(p.Id, 15);
+        _ = Signals.Send(p.Id, Signals.Term);
+        _ = Signals.Send(p.Id, Signals.Cont);
         if (!p.WaitForExit(timeout ?? TimeSpan.FromSeconds(30)))
-            throw new TimeoutException($"broker {BrokerId} did not stop after SIGTERM");
+            throw new TimeoutException($"broker {BrokerId} did not stop after SIGTERM:\n{OutputTail()}");
         p.WaitForExit();
         return p.ExitCode;
+    }
+
+    /// <summary>Clean bounce: <see cref="Stop"/> then <see cref="StartAsync"/> on the same data.</summary>
+    public async Task RestartAsync(TimeSpan? timeout = null)
+    {
+        Stop();
+        await StartAsync(timeout);
+    }
+
+    /// <summary>Hard bounce: <see cref="Kill"/> then <see cref="StartAsync"/> on the same data.</summary>
+    public async Task KillAndRestartAsync(TimeSpan? timeout = null)
+    {
+        Kill();
+        await StartAsync(timeout);
+    }
+
+    /// <summary>SIGSTOP: the process keeps its sockets and its ZooKeeper session but does nothing until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        if (_process is not { HasExited: false } p) throw new InvalidOperationException($"broker {BrokerId} is not running");
+        if (Signals.Send(p.Id, Signals.Stop) != 0) throw new InvalidOperationException($"SIGSTOP to broker {BrokerId} failed");
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false } p) _ = Signals.Send(p.Id, Signals.Cont);
     }
 
     public void Dispose()
@@ -117,7 +158,4 @@ public sealed class BrokerProcess : IDisposable
         _process?.Dispose();
         _home.Dispose();
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
 }

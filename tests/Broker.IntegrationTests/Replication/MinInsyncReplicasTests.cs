@@ -1,0 +1,62 @@
+using Broker.TestKit;
+using Confluent.Kafka;
+
+namespace Broker.IntegrationTests.Replication;
+
+/// <summary>
+/// min.insync.replicas=2 with two of three replicas dead: acks=all sends fail (NOT_ENOUGH_REPLICAS, or time out) and
+/// none is acknowledged; a value that failed may still be in the log (allowed), but no acknowledgment is false. When
+/// one replica returns, sends succeed again.
+/// </summary>
+[TestFixture]
+[Category("Replication")]
+public sealed class MinInsyncReplicasTests : ReplicationTestBase
+{
+    private static readonly ErrorCode[] AcceptableFailures =
+    [
+        ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.Local_MsgTimedOut, ErrorCode.RequestTimedOut,
+    ];
+
+    [Test]
+    public async Task TwoOfThreeReplicasDead_AcksAllSendsFailAndNoneIsAcknowledged_UntilOneReturns()
+    {
+        await StartClusterAsync();
+        string topic = await CreateReplicatedTopicAsync("min-isr", 1);
+        // Short timeouts: a send that cannot be replicated is reported failed within seconds.
+        var producer = await StartProducerAsync(topic, 1, new ContinuousProducerOptions
+        {
+            RatePerSecond = 200, MessageTimeoutMs = 5000, RequestTimeoutMs = 4000,
+        });
+        int leader = await Cluster.LeaderAsync(topic, 0);
+        var followers = (await Cluster.ReplicasAsync(topic, 0)).Where(r => r != leader).ToList();
+        var fault = producer.MarkFault($"kill -9 followers {string.Join(",", followers)} of leader {leader}");
+        Note(fault.What);
+        foreach (int f in followers) Cluster.Broker(f).Kill();
+        double killedAt = producer.NowMs;
+
+        var shrunk = await Cluster.WaitForIsrSizeAsync(topic, 0, 1);
+        Note($"ISR shrank: {shrunk}");
+        await Poll.UntilAsync(() => producer.Failures.Count(f => f.SentMs >= killedAt) >= 50, TimeSpan.FromSeconds(30),
+            "50 failed sends while only one replica is alive");
+        double restartAt = producer.NowMs;
+        var ackedWhileAlone = producer.Acks.Where(a => a.SentMs >= killedAt && a.AckedMs < restartAt).ToList();
+        var failuresWhileAlone = producer.Failures.Where(f => f.SentMs >= killedAt && f.FailedMs < restartAt).ToList();
+        Note($"while alone: {ackedWhileAlone.Count} acked, {failuresWhileAlone.Count} failed " +
+             $"({string.Join(", ", failuresWhileAlone.GroupBy(f => f.Code).Select(g => $"{g.Key}×{g.Count()}"))})");
+        TestContext.Out.WriteLine(ackedWhileAlone.Count == 0 ? "no send acknowledged with one live replica" : "ACKED WITH ONE REPLICA");
+
+        await Cluster.Broker(followers[0]).StartAsync();
+        Note($"follower {followers[0]} restarted");
+        await Cluster.WaitForIsrSizeAsync(topic, 0, 2, TimeSpan.FromSeconds(40));
+        await producer.WaitForAcksAsync(200, TimeSpan.FromSeconds(40), producer.NowMs);
+        Note("acknowledged again");
+
+        var report = await StopAndVerifyAsync($"two of three replicas killed (leader {leader} alone), then one back", fault);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ackedWhileAlone.Select(a => a.Value), Is.Empty, "sends acknowledged while only the leader was in sync");
+            Assert.That(failuresWhileAlone.Select(f => f.Code).Distinct(), Is.SubsetOf(AcceptableFailures), "failure codes");
+        });
+        AssertNothingLostOrDuplicated(report);
+    }
+}
