@@ -147,7 +147,7 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
     [LoggerMessage(700, LogLevel.Information, "Created __consumer_offsets with {Partitions} partition(s), replication factor {Replication}")]
     private partial void LogCreated(int partitions, int replication);
 
-    [LoggerMessage(702, LogLevel.Warning, "offsets.topic.replication.factor is {Wanted} but {Live} broker(s) are alive and partitions have one replica until replication is implemented: creating __consumer_offsets with replication factor {Used}")]
+    [LoggerMessage(702, LogLevel.Warning, "offsets.topic.replication.factor is {Wanted} but only {Live} broker(s) are alive: creating __consumer_offsets with replication factor {Used}; committed offsets survive fewer broker failures until it is reassigned")]
     private partial void LogReplicationFallback(int wanted, int used, int live);
 
     [LoggerMessage(701, LogLevel.Warning, "Cannot create __consumer_offsets yet: {Error} {Message}")]

@@ -167,17 +167,19 @@ public sealed class ThreeBrokerClusterTests
     }
 
     [Test]
-    public async Task ReplicationFactorAboveOne_IsRefusedWithAMessageThatSaysWhy()
+    public async Task ReplicationFactorUpToTheBrokerCount_PlacesAReplicaOnEveryBroker_AndMoreIsRefused()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Bootstrap }).Build();
-        var ex = Assert.ThrowsAsync<CreateTopicsException>(() =>
-            admin.CreateTopicsAsync([new TopicSpecification { Name = Unique("rf3"), NumPartitions = 3, ReplicationFactor = 3 }]));
-        Assert.That(ex!.Results.Single().Error.Code, Is.EqualTo(ErrorCode.InvalidReplicationFactor));
-        Assert.That(ex.Results.Single().Error.Reason, Does.Contain("not supported yet"));
+        string topic = Unique("rf3");
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 3, ReplicationFactor = 3 }]);
+        await Poll.UntilAsync(() => _cluster.Brokers.All(b => Enumerable.Range(0, 3).All(p => Directory.Exists(Path.Combine(b.LogDir, $"{topic}-{p}")))),
+            TimeSpan.FromSeconds(20), "every broker to host every partition");
+        var described = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        Assert.That(described.Partitions.Select(p => p.Replicas.Order().ToArray()), Has.All.EqualTo(new[] { 1, 2, 3 }));
         var ex4 = Assert.ThrowsAsync<CreateTopicsException>(() =>
             admin.CreateTopicsAsync([new TopicSpecification { Name = Unique("rf4"), NumPartitions = 1, ReplicationFactor = 4 }]));
-        Assert.That(ex4!.Results.Single().Error.Reason, Does.Contain("larger than available brokers: 3"));
-        await Task.CompletedTask;
+        Assert.That(ex4!.Results.Single().Error.Code, Is.EqualTo(ErrorCode.InvalidReplicationFactor));
+        Assert.That(ex4.Results.Single().Error.Reason, Does.Contain("larger than available brokers: 3"));
     }
 
     [Test]

@@ -51,6 +51,8 @@ public sealed partial class ContinuousProducer : IDisposable
             ReconnectBackoffMaxMs = 500,
             RetryBackoffMs = 100,
         };
+        // BROKER_TEST_RDKAFKA_DEBUG=eos,msg,... turns on librdkafka's debug contexts for diagnosing a scenario.
+        if (Environment.GetEnvironmentVariable("BROKER_TEST_RDKAFKA_DEBUG") is { Length: > 0 } debug) config.Debug = debug;
         _producer = new ProducerBuilder<Null, string>(config)
             .SetErrorHandler((_, e) =>
             {

@@ -111,7 +111,7 @@ public abstract class ReplicationTestBase
                 }
             }
 
-            if (Producer is not null) text.Append("\n=== producer client log\n").Append(Producer.ClientLogTail());
+            if (Producer is not null) text.Append("\n=== producer client log\n").Append(Producer.ClientLogTail(Environment.GetEnvironmentVariable("BROKER_TEST_RDKAFKA_DEBUG") is { Length: > 0 } ? 100_000 : 40));
             text.Append("\n=== brokers\n").Append(Cluster.OutputOfAll(60));
             TestContext.Out.WriteLine(text.ToString());
         }
