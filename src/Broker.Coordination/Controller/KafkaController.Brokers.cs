@@ -24,7 +24,31 @@ public sealed partial class KafkaController
 
     private async Task OnBrokersChangedAsync()
     {
+        var before = _brokerEpochs;
         await RefreshLiveBrokersAsync(_stop.Token).ConfigureAwait(false);
+
+        // A broker that died and registered again between two looks at /brokers/ids (a fast restart) has a new
+        // registration epoch. As Kafka does, treat it as failed first (leadership moves to other in-sync replicas and
+        // it leaves the ISRs), then as started: it rejoins as a follower and catches up from the new leaders.
+        var bounced = _brokerEpochs.Where(kv => before.TryGetValue(kv.Key, out long old) && old != kv.Value).Select(kv => kv.Key).ToHashSet();
+        if (bounced.Count > 0)
+        {
+            LogBounced(string.Join(",", bounced.Order()));
+            var live = _live;
+            _live = live.Where(b => !bounced.Contains(b)).ToHashSet();
+            try
+            {
+                await ReconcileAsync(AllPartitions(), _stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _live = live;
+            }
+        }
+
         await ReconcileAsync(AllPartitions(), _stop.Token).ConfigureAwait(false);
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(414, Microsoft.Extensions.Logging.LogLevel.Information, "Controller: broker(s) {Brokers} restarted since last seen; moving their leaderships first")]
+    private partial void LogBounced(string brokers);
 }

@@ -43,6 +43,28 @@ public sealed partial class KafkaControllerTests
     }
 
     [Test]
+    public async Task BrokerThatRegisteredAgainUnseen_LosesLeadershipToAnotherInSyncReplica_AndRejoinsTheIsrAsFollower()
+    {
+        await using var cluster = await ClusterWithBrokersAsync(1, 2, 3);
+        await cluster.StartActiveControllerAsync(2);
+        await cluster.CreateTopicAsync("t", new() { [0] = [1, 2, 3] });
+        var before = await cluster.WaitForLeaderAsync("t", 0, 1);
+
+        // A restart faster than the controller looks: delete and re-create the registration in one multi, so the
+        // controller only ever sees broker 1 alive, with a newer registration epoch.
+        var node = new BrokerIdZNode(1, [new BrokerEndpoint("PLAINTEXT", "localhost", 9001)], null, 0);
+        await cluster.Admin.Client.MultiAsync([
+            ZooKeeper.ZooKeeperOp.Delete(BrokerIdZNode.PathOf(1)),
+            ZooKeeper.ZooKeeperOp.Create(BrokerIdZNode.PathOf(1), node.Encode(), ZooKeeper.CreateMode.Ephemeral),
+        ]);
+
+        var after = await cluster.WaitForStateAsync("t", 0, s => s.Leader != 1, "leadership moved off the restarted broker");
+        Assert.That(after.State.Leader, Is.EqualTo(2), "the next in-sync replica in assignment order");
+        Assert.That(after.State.LeaderEpoch, Is.GreaterThan(before.State.LeaderEpoch));
+        Assert.That(after.State.Isr, Does.Not.Contain(1), "the restarted broker must catch up before it is in sync again");
+    }
+
+    [Test]
     public async Task AllFollowersDead_IsrKeepsTheLeader()
     {
         await using var cluster = await ClusterWithBrokersAsync(1, 2, 3);
