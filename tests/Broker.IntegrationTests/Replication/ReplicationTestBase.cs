@@ -30,6 +30,9 @@ public abstract class ReplicationTestBase
             ["offsets.topic.replication.factor"] = "3",
             ["offsets.topic.num.partitions"] = "5",
             ["group.initial.rebalance.delay.ms"] = "0",
+            // A dead follower leaves the ISR when the controller sees its session expire (6 s); the leader's own lag
+            // check is the fallback, shortened from 30 s so a missing controller step shows as slowness, not a hang.
+            ["replica.lag.time.max.ms"] = "10000",
         };
         if (settings is not null) foreach (var kv in settings) all[kv.Key] = kv.Value;
         Cluster = await TestCluster.StartAsync(3, all);
