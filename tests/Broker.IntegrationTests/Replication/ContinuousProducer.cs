@@ -50,6 +50,8 @@ public sealed partial class ContinuousProducer : IDisposable
             ReconnectBackoffMs = 50,
             ReconnectBackoffMaxMs = 500,
             RetryBackoffMs = 100,
+            // Idempotence events (producer id, drain, epoch bump) go to the client log shown when a test fails.
+            Debug = "eos",
         };
         _producer = new ProducerBuilder<Null, string>(config)
             .SetErrorHandler((_, e) =>

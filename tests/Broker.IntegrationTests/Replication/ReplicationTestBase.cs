@@ -90,6 +90,27 @@ public abstract class ReplicationTestBase
         });
     }
 
+    /// <summary>
+    /// The guarantees for acknowledged values, for scenarios where sends fail: a value the producer gave up on may be in
+    /// the log, even several times, and so may earlier copies of a value acknowledged later (after message timeouts
+    /// librdkafka bumps the producer epoch and re-sends records that were possibly written); but every acknowledged value
+    /// is at its acknowledged offset, nothing is written again after its acknowledgment, and acknowledged values keep
+    /// their send order.
+    /// </summary>
+    protected static void AssertAcknowledgedValuesIntact(HarnessReport report)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.FatalError, Is.Null, "the idempotent producer hit a fatal error");
+            Assert.That(report.Lost, Is.Zero, "acknowledged values missing from the log");
+            Assert.That(report.Misplaced, Is.Zero, "acknowledged values at another offset than acknowledged");
+            Assert.That(report.CopiesAfterAck, Is.Zero, "acknowledged values written again after their acknowledgment");
+            Assert.That(report.AckedOutOfOrder, Is.Zero, "acknowledged values out of send order within a partition");
+            Assert.That(report.NonIncreasingOffsets, Is.Zero, "offsets not strictly increasing");
+            Assert.That(report.Unresolved, Is.Zero, "sends without a delivery report after the flush");
+        });
+    }
+
     /// <summary>A line for the failure report (what the test did, when).</summary>
     protected void Note(string line) => _notes.Add($"{DateTime.Now:HH:mm:ss.fff} {line}");
 
