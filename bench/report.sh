@@ -112,7 +112,7 @@ write_report() {
          "(librdkafka defaults otherwise: batch.size 1,000,000 B, batch.num.messages 10,000, no compression); each run writes a new topic" \
          "(6 partitions by \`num.partitions=6\`, auto-created). Every record must be acknowledged, or the run fails."
     echo "- R1 runs on a cluster of its own after the other scenarios (the single broker is stopped first): ZooKeeper and three brokers on this machine," \
-         "each run creates topic r1-rN (6 partitions, replication factor 3, \\`min.insync.replicas=2\\`) with the topics tool and waits for a full ISR," \
+         "each run creates topic r1-rN (6 partitions, replication factor 3, \`min.insync.replicas=2\`) with the topics tool and waits for a full ISR," \
          "then sends $(group "${R1_RECORDS:-0}") records with acks=all: every acknowledgment waited for both followers to fetch the batch. Broker CPU is the sum over the three brokers."
     echo "- L1 is open-loop: \`end-to-end-latency … --throughput $L1_RATE\` sends on a fixed schedule with the intended send time in the payload; latency is" \
          "receive time − intended send time (no coordinated omission), the consumer long-polls (fetch.wait.max.ms 500), producer linger.ms 0, Nagle off." \

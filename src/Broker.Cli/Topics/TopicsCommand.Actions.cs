@@ -22,7 +22,8 @@ internal sealed partial class TopicsCommand
         var spec = new TopicSpecification { Name = name, NumPartitions = partitions ?? -1, ReplicationFactor = (short)(replication ?? -1) };
         if (ParseAssignment(options.Value("replica-assignment")) is { } assignment)
         {
-            spec.NumPartitions = -1;
+            // librdkafka wants the partition count spelled out next to an assignment, and no replication factor.
+            spec.NumPartitions = assignment.Count;
             spec.ReplicationFactor = -1;
             spec.ReplicasAssignments = assignment.Select((replicas, i) => (i, replicas)).ToDictionary(p => p.i, p => p.replicas);
         }

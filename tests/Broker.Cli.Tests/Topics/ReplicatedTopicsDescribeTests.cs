@@ -30,6 +30,7 @@ public sealed class ReplicatedTopicsDescribeTests
         {
             ["zookeeper.connect"] = _zookeeper.ConnectString,
             ["zookeeper.session.timeout.ms"] = SessionTimeoutMs.ToString(),
+            ["replica.lag.time.max.ms"] = "10000",
         })).ToList();
         await Task.WhenAll(_brokers.Select(b => b.StartAsync()));
         CliFixture.BuildCli();
@@ -95,7 +96,7 @@ public sealed class ReplicatedTopicsDescribeTests
             under = (await Topics("--describe", "--under-replicated-partitions", "--topic", _replicated, "--bootstrap-server", Bootstrap)).StandardOutput;
             unavailable = (await Topics("--describe", "--unavailable-partitions", "--bootstrap-server", Bootstrap)).StandardOutput;
             return under.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 3 && unavailable.Contains("Leader: none");
-        }, TimeSpan.FromMilliseconds(SessionTimeoutMs * 4), "broker 3 to drop out of every ISR and its own partition to go offline");
+        }, TimeSpan.FromSeconds(40), "broker 3 to drop out of every ISR and its own partition to go offline");
 
         foreach (string line in under.TrimEnd('\n').Split('\n'))
         {

@@ -103,8 +103,16 @@ public sealed partial class TestCluster
     public async Task<PartitionState> WaitForIsrSizeAsync(string topic, int partition, int size, TimeSpan? timeout = null)
     {
         PartitionState? state = null;
-        await Poll.UntilAsync(async () => (state = await PartitionStateAsync(topic, partition)) is { } s && s.Isr.Count == size,
-            timeout ?? TimeSpan.FromMilliseconds(SessionTimeoutMs * 3 + 10_000), $"{topic}-{partition} ISR of size {size} (last {state})");
+        try
+        {
+            await Poll.UntilAsync(async () => (state = await PartitionStateAsync(topic, partition)) is { } s && s.Isr.Count == size,
+                timeout ?? TimeSpan.FromMilliseconds(SessionTimeoutMs * 3 + 10_000), $"{topic}-{partition} ISR of size {size}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen {state?.ToString() ?? "no state"}", e);
+        }
+
         return state!;
     }
 

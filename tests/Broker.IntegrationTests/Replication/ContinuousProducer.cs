@@ -50,6 +50,8 @@ public sealed partial class ContinuousProducer : IDisposable
             ReconnectBackoffMs = 50,
             ReconnectBackoffMaxMs = 500,
             RetryBackoffMs = 100,
+            // Idempotence events (producer id, drain, epoch bump) go to the client log shown when a test fails.
+            Debug = "eos",
         };
         // BROKER_TEST_RDKAFKA_DEBUG=eos,msg,... turns on librdkafka's debug contexts for diagnosing a scenario.
         if (Environment.GetEnvironmentVariable("BROKER_TEST_RDKAFKA_DEBUG") is { Length: > 0 } debug) config.Debug = debug;

@@ -6,7 +6,9 @@ namespace Broker.IntegrationTests.Replication;
 /// What a scenario produced and what the log holds: the producer's counts and the verifier's findings. Lost: acked
 /// values missing from the log; duplicates: extra copies of a value; out of order: a partition's value not greater
 /// than the one before it; misplaced: an acked value found at another (partition, offset) than acknowledged;
-/// non-increasing offsets: a partition's offset not greater than the one before it.
+/// non-increasing offsets: a partition's offset not greater than the one before it. For scenarios where the client
+/// re-sends records it is unsure about: copies after ack counts copies of an acked value at a later offset than the
+/// acknowledged one; acked out of order counts acked values out of send order when sorted by acknowledged offset.
 /// </summary>
 public sealed record HarnessReport(
     string Scenario,
@@ -19,6 +21,8 @@ public sealed record HarnessReport(
     int Lost,
     int Duplicates,
     int OutOfOrder,
+    int CopiesAfterAck,
+    int AckedOutOfOrder,
     int Misplaced,
     int NonIncreasingOffsets,
     double? FailoverMs,
@@ -31,6 +35,7 @@ public sealed record HarnessReport(
         $"[replication] {Scenario}: sent={Sent} acked={Acked} failed={Failed}" +
         (FailuresByCode.Count == 0 ? "" : $" ({string.Join(", ", FailuresByCode.Select(kv => $"{kv.Key}×{kv.Value}"))})") +
         $" unresolved={Unresolved} consumed={Consumed} lost={Lost} duplicates={Duplicates} out-of-order={OutOfOrder}" +
+        (Duplicates + OutOfOrder == 0 ? "" : $" (copies after ack={CopiesAfterAck}, acked out of order={AckedOutOfOrder})") +
         $" misplaced={Misplaced} non-increasing-offsets={NonIncreasingOffsets}" +
         $" failover={(FailoverMs is { } f ? $"{f:0} ms" : "n/a")}" +
         (FatalError is null ? "" : $" FATAL: {FatalError}") +

@@ -46,6 +46,26 @@ public static class LogVerifier
             Example($"value {value} appears {list.Count} times: {string.Join(", ", list.Select(l => $"{l.Partition}@{l.Offset}"))}");
         }
 
+        // Checks that hold even when the client re-sent values it was unsure about (after message timeouts librdkafka
+        // bumps the producer epoch and re-sends possibly-written records, so an acked value may have earlier copies):
+        // no copy of an acked value after its acknowledged offset, and acked values in send order by acked offset.
+        int copiesAfterAck = 0, ackedOutOfOrder = 0;
+        foreach (var ack in producer.Acks)
+        {
+            if (where.TryGetValue(ack.Value, out var copies))
+                copiesAfterAck += copies.Count(c => c.Partition == ack.Partition && c.Offset > ack.Offset);
+        }
+
+        foreach (var partition in producer.Acks.GroupBy(a => a.Partition))
+        {
+            long last = -1;
+            foreach (var ack in partition.OrderBy(a => a.Offset))
+            {
+                if (ack.Value < last) ackedOutOfOrder++;
+                last = Math.Max(last, ack.Value);
+            }
+        }
+
         int misplaced = 0;
         var lost = new List<AckedSend>();
         foreach (var ack in producer.Acks)
@@ -70,7 +90,7 @@ public static class LogVerifier
 
         return new HarnessReport(scenario, producer.Sent, producer.Acks.Count, producer.Failures.Count, unresolved,
             producer.Failures.GroupBy(f => f.Code).ToDictionary(g => g.Key, g => g.Count()),
-            logs.Sum(l => l.Records.Count), lost.Count, duplicates, outOfOrder, misplaced, nonIncreasing,
+            logs.Sum(l => l.Records.Count), lost.Count, duplicates, outOfOrder, copiesAfterAck, ackedOutOfOrder, misplaced, nonIncreasing,
             fault is null ? null : producer.FailoverMs(fault), producer.FatalError?.ToString(), examples);
     }
 
