@@ -60,4 +60,37 @@ public sealed class MinInsyncReplicasTests : ReplicationTestBase
         });
         AssertAcknowledgedValuesIntact(report);
     }
+
+    [Test]
+    public async Task TwoOfThreeReplicasDead_EachAcksAllSendGetsNotEnoughReplicas_AndNothingIsAppended_UntilOneReturns()
+    {
+        await StartClusterAsync();
+        string topic = await CreateReplicatedTopicAsync("not-enough", 1);
+        // No retries and no idempotence: the broker's answer reaches the application as it is.
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = Cluster.Bootstrap, Acks = Acks.All, EnableIdempotence = false, MessageSendMaxRetries = 0,
+            MessageTimeoutMs = 20_000, RequestTimeoutMs = 15_000,
+        }).Build();
+        var first = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "before" });
+        int leader = await Cluster.LeaderAsync(topic, 0);
+        var followers = (await Cluster.ReplicasAsync(topic, 0)).Where(r => r != leader).ToList();
+        foreach (int f in followers) Cluster.Broker(f).Kill();
+        Note($"killed followers {string.Join(",", followers)} of leader {leader}");
+        await Cluster.WaitForIsrSizeAsync(topic, 0, 1);
+
+        var refused = new List<ErrorCode>();
+        for (int i = 0; i < 20; i++)
+        {
+            var ex = Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync(topic, new Message<Null, string> { Value = $"alone-{i}" }));
+            refused.Add(ex!.Error.Code);
+        }
+
+        Assert.That(refused, Has.All.EqualTo(ErrorCode.NotEnoughReplicas), "refused before appending while the ISR is below min.insync.replicas");
+
+        await Cluster.Broker(followers[0]).StartAsync();
+        await Cluster.WaitForIsrSizeAsync(topic, 0, 2, TimeSpan.FromSeconds(40));
+        var after = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "after" });
+        Assert.That(after.Offset.Value, Is.EqualTo(first.Offset.Value + 1), "none of the refused sends was appended");
+    }
 }
