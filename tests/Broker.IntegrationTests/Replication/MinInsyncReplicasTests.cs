@@ -79,6 +79,19 @@ public sealed class MinInsyncReplicasTests : ReplicationTestBase
         Note($"killed followers {string.Join(",", followers)} of leader {leader}");
         await Cluster.WaitForIsrSizeAsync(topic, 0, 1);
 
+        // Until the leader's view catches up with ZooKeeper, a send may still be appended and then refused with
+        // NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, never acknowledged). Count those: they are the only appends.
+        int appendedUnacknowledged = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var ex = Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync(topic, new Message<Null, string> { Value = "probe" }));
+            if (ex!.Error.Code == ErrorCode.NotEnoughReplicas) break;
+            Assert.That(ex.Error.Code, Is.EqualTo(ErrorCode.NotEnoughReplicasAfterAppend), "the only other answer while the leader learns of the shrink");
+            appendedUnacknowledged++;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the leader never refused before appending");
+        }
+
         var refused = new List<ErrorCode>();
         for (int i = 0; i < 20; i++)
         {
@@ -87,10 +100,11 @@ public sealed class MinInsyncReplicasTests : ReplicationTestBase
         }
 
         Assert.That(refused, Has.All.EqualTo(ErrorCode.NotEnoughReplicas), "refused before appending while the ISR is below min.insync.replicas");
+        Note($"{appendedUnacknowledged} send(s) answered NOT_ENOUGH_REPLICAS_AFTER_APPEND before the leader saw the shrink");
 
         await Cluster.Broker(followers[0]).StartAsync();
         await Cluster.WaitForIsrSizeAsync(topic, 0, 2, TimeSpan.FromSeconds(40));
         var after = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "after" });
-        Assert.That(after.Offset.Value, Is.EqualTo(first.Offset.Value + 1), "none of the refused sends was appended");
+        Assert.That(after.Offset.Value, Is.EqualTo(first.Offset.Value + 1 + appendedUnacknowledged), "none of the NOT_ENOUGH_REPLICAS sends was appended");
     }
 }
