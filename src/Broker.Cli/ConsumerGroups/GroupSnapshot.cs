@@ -31,8 +31,7 @@ internal sealed class GroupSnapshot
 
     public static async Task<GroupSnapshot> LoadAsync(IAdminClient admin, string group, TimeSpan timeout, bool withOffsets)
     {
-        var description = (await admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = timeout }))
-            .ConsumerGroupDescriptions.Single();
+        var description = await DescribeAsync(admin, group, timeout);
         var committed = new Dictionary<TopicPartition, long>();
         var logEnd = new Dictionary<TopicPartition, long>();
         if (!withOffsets || description.State == ConsumerGroupState.Dead) return new GroupSnapshot(group, description, committed, logEnd);
@@ -48,6 +47,29 @@ internal sealed class GroupSnapshot
         var partitions = description.Members.SelectMany(m => m.Assignment?.TopicPartitions ?? []).Concat(committed.Keys).Distinct().ToList();
         foreach (var (tp, offset) in await OffsetsAsync(admin, partitions, OffsetSpec.Latest(), timeout)) logEnd[tp] = offset;
         return new GroupSnapshot(group, description, committed, logEnd);
+    }
+
+    /// <summary>
+    /// DescribeConsumerGroups, retried while the group's coordinator is moving or still loading its partition
+    /// (COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR), as Kafka's AdminClient retries
+    /// them, until <paramref name="timeout"/>.
+    /// </summary>
+    private static async Task<ConsumerGroupDescription> DescribeAsync(IAdminClient admin, string group, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return (await admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = timeout }))
+                    .ConsumerGroupDescriptions.Single();
+            }
+            catch (DescribeConsumerGroupsException e) when (DateTime.UtcNow < deadline
+                && e.Results.ConsumerGroupDescriptions.Any(r => r.Error.Code is ErrorCode.GroupLoadInProgress or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.NotCoordinatorForGroup))
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     /// <summary>ListOffsets for each partition; partitions that failed (e.g. deleted topics) are left out.</summary>

@@ -104,7 +104,20 @@ public sealed class MinInsyncReplicasTests : ReplicationTestBase
 
         await Cluster.Broker(followers[0]).StartAsync();
         await Cluster.WaitForIsrSizeAsync(topic, 0, 2, TimeSpan.FromSeconds(40));
-        var after = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "after" });
-        Assert.That(after.Offset.Value, Is.EqualTo(first.Offset.Value + 1 + appendedUnacknowledged), "none of the NOT_ENOUGH_REPLICAS sends was appended");
+        // ZooKeeper may show the grown ISR a moment before the leader applied it; NOT_ENOUGH_REPLICAS appends nothing.
+        DeliveryResult<Null, string>? after = null;
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                after = await producer.ProduceAsync(topic, new Message<Null, string> { Value = "after" });
+                return true;
+            }
+            catch (ProduceException<Null, string> e) when (e.Error.Code == ErrorCode.NotEnoughReplicas)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), "an acks=all send to succeed once two replicas are in sync");
+        Assert.That(after!.Offset.Value, Is.EqualTo(first.Offset.Value + 1 + appendedUnacknowledged), "none of the NOT_ENOUGH_REPLICAS sends was appended");
     }
 }
