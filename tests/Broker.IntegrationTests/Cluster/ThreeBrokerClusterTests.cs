@@ -149,6 +149,48 @@ public sealed class ThreeBrokerClusterTests
     }
 
     [Test]
+    public async Task GuideBestPractices_ReplicatedTopicFromPython_IdempotentAcksAllProducer_EveryMessageReadBackOnce()
+    {
+        // The guide's "Best Practices": a 6-partition topic with replication_factor=3 created by kafka-python, and
+        // an idempotent acks='all' producer. kafka-python 2.0.2 (Debian) predates enable_idempotence, so the producer
+        // is confluent-kafka's, the Python client that has it.
+        string topic = Unique("py-best");
+        string bootstrap = _cluster.Bootstrap;
+        string script = $$"""
+            from kafka.admin import KafkaAdminClient, NewTopic
+            from confluent_kafka import Producer, Consumer, TopicPartition
+            admin_client = KafkaAdminClient(bootstrap_servers='{{bootstrap}}'.split(','))
+            admin_client.create_topics([NewTopic(name='{{topic}}', num_partitions=6, replication_factor=3)])
+            acked = []
+            def on_delivery(err, msg):
+                if err is None: acked.append((msg.partition(), msg.offset(), msg.value()))
+            producer = Producer({'bootstrap.servers': '{{bootstrap}}', 'enable.idempotence': True, 'acks': 'all'})
+            for i in range(3000):
+                producer.produce('{{topic}}', key=('user-%d' % (i % 50)).encode(), value=str(i).encode(), on_delivery=on_delivery)
+                producer.poll(0)
+            producer.flush(30)
+            consumer = Consumer({'bootstrap.servers': '{{bootstrap}}', 'group.id': 'py-best', 'enable.auto.commit': False})
+            consumer.assign([TopicPartition('{{topic}}', p, 0) for p in range(6)])
+            seen = []
+            while len(seen) < len(acked):
+                m = consumer.poll(10)
+                if m is None: break
+                if m.error() is None: seen.append((m.partition(), m.offset(), m.value()))
+            consumer.close()
+            print(len(acked), len(seen), len(set(v for _, _, v in seen)), sorted(acked) == sorted(seen))
+            """;
+        var run = await ExternalProcess.RunAsync(ExternalProcess.DebianPython, ["-c", script]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.StandardError);
+        Assert.That(run.StandardOutput.Trim(), Is.EqualTo("3000 3000 3000 True"), "acked, read, distinct, same (partition, offset, value)");
+        var described = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using (described)
+        {
+            var partitions = described.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+            Assert.That(partitions.Select(p => p.Replicas.Length), Has.All.EqualTo(3));
+        }
+    }
+
+    [Test]
     public async Task DeleteTopic_RemovesItsDataFromEveryBroker()
     {
         string topic = Unique("delete");
