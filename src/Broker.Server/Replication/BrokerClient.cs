@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Broker.Protocol;
@@ -9,6 +10,8 @@ namespace Broker.Server.Replication;
 /// A connection from this broker to another one (follower fetches, OffsetForLeaderEpoch, ControlledShutdown),
 /// written with the protocol layer's frame writer. One request at a time: a follower's fetch loop is strictly
 /// request/response, so there is nothing to pipeline. Not thread-safe; each fetcher owns its client.
+/// Responses are decoded over one receive buffer the client reuses (fetch responses run to megabytes, and their record
+/// sets are slices of the frame): a response is valid only until the next <see cref="SendAsync{TResponse}"/>.
 /// Any I/O or protocol failure disposes the connection; the caller reconnects with a new instance.
 /// </summary>
 public sealed class BrokerClient : IAsyncDisposable
@@ -18,6 +21,7 @@ public sealed class BrokerClient : IAsyncDisposable
     private readonly string _clientId;
     private readonly PooledBufferWriter _output = new();
     private readonly byte[] _sizeBuffer = new byte[4];
+    private byte[] _receive = [];
     private int _correlation;
 
     private BrokerClient(TcpClient tcp, string clientId)
@@ -64,7 +68,13 @@ public sealed class BrokerClient : IAsyncDisposable
             await _stream.ReadExactlyAsync(_sizeBuffer, cts.Token).ConfigureAwait(false);
             int size = BinaryPrimitives.ReadInt32BigEndian(_sizeBuffer);
             if (size < 4 || size > 512 * 1024 * 1024) throw new IOException($"broker {RemoteBrokerId} sent a frame of {size} bytes");
-            var frame = new byte[size];
+            if (_receive.Length < size)
+            {
+                if (_receive.Length > 0) ArrayPool<byte>.Shared.Return(_receive);
+                _receive = ArrayPool<byte>.Shared.Rent(size);
+            }
+
+            var frame = _receive.AsMemory(0, size);
             await _stream.ReadExactlyAsync(frame, cts.Token).ConfigureAwait(false);
             return Decode<TResponse>(frame, request.ApiKey, version, correlation);
         }
@@ -78,7 +88,7 @@ public sealed class BrokerClient : IAsyncDisposable
         }
     }
 
-    private TResponse Decode<TResponse>(byte[] frame, ApiKey key, short version, int expectedCorrelation)
+    private TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, ApiKey key, short version, int expectedCorrelation)
         where TResponse : IKafkaResponse
     {
         var reader = new KafkaReader(frame);
@@ -91,6 +101,8 @@ public sealed class BrokerClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _output.Dispose();
+        if (_receive.Length > 0) ArrayPool<byte>.Shared.Return(_receive);
+        _receive = [];
         _stream.Dispose();
         _tcp.Dispose();
         return ValueTask.CompletedTask;

@@ -72,7 +72,8 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
                 var added = _added.WaitAsync();
                 if (_partitions.IsEmpty)
                 {
-                    await added.WaitAsync(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
+                    // Idle (every partition moved to another leader): wait for work without touching the connection.
+                    await Task.WhenAny(added, Task.Delay(TimeSpan.FromSeconds(1), _time, ct)).ConfigureAwait(false);
                     continue;
                 }
 
@@ -96,32 +97,29 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
                 // A slow or paused leader: a fresh connection for the next attempt.
                 await DropConnectionAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ProtocolException or ObjectDisposedException)
-            {
-                LogConnectionFailed(_leaderId, e.Message);
-                await DropConnectionAsync().ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
             catch (Exception e)
             {
-                LogFetcherError(e, _leaderId);
+                if (e is IOException or System.Net.Sockets.SocketException or ProtocolException or ObjectDisposedException)
+                    LogConnectionFailed(_leaderId, e.Message);
+                else
+                    LogFetcherError(e, _leaderId);
                 await DropConnectionAsync().ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                if (!await BackOffAsync(ct).ConfigureAwait(false)) break;
             }
+        }
+    }
+
+    /// <summary>Waits before the next attempt; false when the fetcher is stopping.</summary>
+    private async Task<bool> BackOffAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
