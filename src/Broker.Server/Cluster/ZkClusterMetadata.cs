@@ -210,7 +210,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 if (p.Leader == self)
                 {
                     _fetchers.Unfollow(id);
-                    if (partition.MakeLeader(p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion, _time.GetUtcNow().ToUnixTimeMilliseconds()))
+                    if (partition.MakeLeader(p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
                         LogRole(topic.Name, p.Partition, "leader", p.LeaderEpoch);
                 }
                 else

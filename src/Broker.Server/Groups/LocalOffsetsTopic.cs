@@ -100,16 +100,17 @@ public sealed partial class LocalOffsetsTopic : IOffsetsTopic
     public async ValueTask<ErrorCode> AppendAsync(int partition, byte[] batch)
     {
         if (!_replicas.TryGet(TopicName, partition, out var p)) return ErrorCode.NotCoordinator;
-        if (p.CheckEnoughReplicas() != ErrorCode.None) return ErrorCode.CoordinatorNotAvailable;
-        int epoch = p.LeaderEpoch;
-        if (p.AppendAsLeader(batch) is not { } result) return ErrorCode.NotCoordinator;
+        var appended = p.AppendAsLeader(batch, requireMinIsr: true);
+        if (appended.Error == ErrorCode.NotEnoughReplicas) return ErrorCode.CoordinatorNotAvailable;
+        if (appended.Error != ErrorCode.None) return ErrorCode.NotCoordinator;
+        var result = appended.Log;
         if (!result.IsSuccess)
         {
             return result.Error == RecordBatchError.RecordTooLarge ? ErrorCode.RecordListTooLarge : ErrorCode.UnknownServerError;
         }
 
         if (p.HighWatermark > result.LastOffset) return ErrorCode.None;
-        var replicated = await p.WaitForReplicationAsync(result.LastOffset + 1, epoch, TimeSpan.FromMilliseconds(_options.OffsetsCommitTimeoutMs), _time, CancellationToken.None).ConfigureAwait(false);
+        var replicated = await p.WaitForReplicationAsync(result.LastOffset + 1, appended.LeaderEpoch, TimeSpan.FromMilliseconds(_options.OffsetsCommitTimeoutMs), _time, CancellationToken.None).ConfigureAwait(false);
         return replicated switch
         {
             ErrorCode.None => ErrorCode.None,

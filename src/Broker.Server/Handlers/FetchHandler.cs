@@ -104,7 +104,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                     var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0);
                     if (follower && !read.OffsetOutOfRange)
                     {
-                        partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset, time.GetUtcNow().ToUnixTimeMilliseconds());
+                        partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset);
                         highWatermark = partition.HighWatermark;
                     }
 

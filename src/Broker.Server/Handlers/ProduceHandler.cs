@@ -77,14 +77,6 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         }
 
         result.LogStartOffset = partition.Log.LogStartOffset;
-        if (acks == -1 && partition.CheckEnoughReplicas() is var enough && enough != ErrorCode.None)
-        {
-            // Refused before appending, as Kafka does: nothing is written, so a retry cannot duplicate.
-            result.ErrorCode = (short)enough;
-            result.ErrorMessage = $"The ISR has {partition.Isr.Length} replica(s); min.insync.replicas is {partition.MinInsyncReplicas}";
-            return null;
-        }
-
         var records = data.Records?.Memory ?? ReadOnlyMemory<byte>.Empty;
         if (records.Length < RecordBatchHeader.Size || !RecordBatchHeader.TryRead(records.Span, out var header))
         {
@@ -113,13 +105,27 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         }
 
         // The frame buffer belongs to this request: the log patches offsets into it in place and writes it once.
+        // Leadership, the min.insync.replicas check and the epoch the answer waits under are decided with the append,
+        // under the partition's lock: read apart, a leadership change in between answers a stored batch NOT_LEADER
+        // (and a non-idempotent producer's retry duplicates it).
         var writable = MemoryMarshal.AsMemory(records);
-        int epoch = partition.LeaderEpoch;
-        if (partition.AppendAsLeader(writable.Span) is not { } appended)
+        var leaderAppend = partition.AppendAsLeader(writable.Span, requireMinIsr: acks == -1);
+        if (leaderAppend.Error == ErrorCode.NotEnoughReplicas)
         {
-            result.ErrorCode = (short)ErrorCode.NotLeaderOrFollower;
+            // Refused before appending, as Kafka does: nothing is written, so a retry cannot duplicate.
+            result.ErrorCode = (short)ErrorCode.NotEnoughReplicas;
+            result.ErrorMessage = $"The ISR has {leaderAppend.IsrSize} replica(s); min.insync.replicas is {partition.MinInsyncReplicas}";
             return null;
         }
+
+        if (leaderAppend.Error != ErrorCode.None)
+        {
+            result.ErrorCode = (short)leaderAppend.Error;
+            return null;
+        }
+
+        var appended = leaderAppend.Log;
+        int epoch = leaderAppend.LeaderEpoch;
 
         if (appended.Error == RecordBatchError.DuplicateSequence)
         {

@@ -30,7 +30,7 @@ public sealed partial class Partition
         {
             if (_isLeader || _leaderEpoch != leaderEpoch) return Log.LogEndOffset;
             long end = Log.Truncate(offset);
-            if (Volatile.Read(ref _highWatermark) > end) Volatile.Write(ref _highWatermark, end);
+            if (Volatile.Read(ref _highWatermark) > end) SetHighWatermarkLocked(end);
             return end;
         }
     }
@@ -42,7 +42,7 @@ public sealed partial class Partition
         {
             if (_isLeader || _leaderEpoch != leaderEpoch) return;
             Log.TruncateFullyAndStartAt(offset);
-            Volatile.Write(ref _highWatermark, offset);
+            SetHighWatermarkLocked(offset);
         }
     }
 
@@ -51,7 +51,7 @@ public sealed partial class Partition
         long hw = Math.Min(leaderHighWatermark, Log.LogEndOffset);
         if (hw >= 0 && hw != Volatile.Read(ref _highWatermark))
         {
-            Volatile.Write(ref _highWatermark, hw);
+            SetHighWatermarkLocked(hw);
             HighWatermarkChanged.Notify();
         }
     }

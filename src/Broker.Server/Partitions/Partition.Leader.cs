@@ -5,34 +5,66 @@ namespace Broker.Server.Partitions;
 
 public sealed partial class Partition
 {
-    private bool _isrChangeInFlight;
+    /// <summary>
+    /// The ISR being written to ZooKeeper, or null when no write is in flight (Kafka's PendingExpandIsr /
+    /// PendingShrinkIsr). While an expansion is pending the high watermark is computed over the committed ISR plus
+    /// the replica being added (Kafka's maximal ISR): ZooKeeper may already list it, and whoever ZooKeeper lists as in
+    /// sync must hold everything below the high watermark. Guarded by <see cref="_stateLock"/>.
+    /// </summary>
+    private int[]? _pendingIsr;
+
+    /// <summary>
+    /// The leader epoch at which this broker last became leader (from follower or nobody); -1 when not leading.
+    /// Epochs from here to <see cref="LeaderEpoch"/> are one unbroken leadership: the log was never truncated in
+    /// between, so a batch appended under any of them is still where it was appended.
+    /// </summary>
+    private int _leaderSinceEpoch = -1;
+
+    /// <summary>Whether an ISR write to ZooKeeper is in flight (for tests and tools).</summary>
+    public bool IsrChangePending => Volatile.Read(ref _pendingIsr) is not null;
 
     /// <summary>
     /// Appends producer batches as leader (see <see cref="PartitionLog.Append"/>), stamped with the current leader
     /// epoch. Returns null when this broker is not the leader (checked under the state lock, so nothing is appended
     /// once the broker learned it was deposed).
     /// </summary>
-    public LogAppendResult? AppendAsLeader(Span<byte> batches)
+    public LogAppendResult? AppendAsLeader(Span<byte> batches) =>
+        AppendAsLeader(batches, requireMinIsr: false) is { Error: ErrorCode.None } r ? r.Log : null;
+
+    /// <summary>
+    /// Appends producer batches as leader, deciding under the state lock everything the answer depends on: whether
+    /// this broker leads, whether the ISR has min.insync.replicas members (when <paramref name="requireMinIsr"/>, for
+    /// acks=all; else nothing is appended, as Kafka), and the leader epoch the batch was stamped with.
+    /// </summary>
+    public LeaderAppendResult AppendAsLeader(Span<byte> batches, bool requireMinIsr)
     {
         LogAppendResult result;
+        int epoch;
+        int isrSize;
         lock (_stateLock)
         {
-            if (!_isLeader) return null;
-            result = Log.Append(batches, _leaderEpoch);
+            epoch = _leaderEpoch;
+            isrSize = _isr.Length;
+            if (!_isLeader) return new LeaderAppendResult(ErrorCode.NotLeaderOrFollower, default, epoch, isrSize);
+            if (requireMinIsr && isrSize < MinInsyncReplicas)
+                return new LeaderAppendResult(ErrorCode.NotEnoughReplicas, default, epoch, isrSize);
+            result = Log.Append(batches, epoch);
             if (result.IsSuccess) MaybeAdvanceHighWatermarkLocked();
         }
 
         if (result.IsSuccess) DataAppended.Notify();
-        return result;
+        return new LeaderAppendResult(ErrorCode.None, result, epoch, isrSize);
     }
 
     /// <summary>NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas (checked before an acks=all append).</summary>
     public ErrorCode CheckEnoughReplicas() => _isr.Length < MinInsyncReplicas ? ErrorCode.NotEnoughReplicas : ErrorCode.None;
 
     /// <summary>
-    /// Waits until the high watermark reaches <paramref name="requiredOffset"/> (acks=all). Then NONE, or
-    /// NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas meanwhile;
-    /// NOT_LEADER_OR_FOLLOWER when leadership was lost; REQUEST_TIMED_OUT after <paramref name="timeout"/>.
+    /// Waits until the high watermark reaches <paramref name="requiredOffset"/> (acks=all) for a batch appended under
+    /// <paramref name="leaderEpoch"/>. Then NONE, or NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below
+    /// min.insync.replicas meanwhile; NOT_LEADER_OR_FOLLOWER when leadership was lost since the append (a newer epoch
+    /// while this broker stayed leader is no loss: the batch is still in its log); REQUEST_TIMED_OUT after
+    /// <paramref name="timeout"/>.
     /// </summary>
     public async Task<ErrorCode> WaitForReplicationAsync(long requiredOffset, int leaderEpoch, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
@@ -40,7 +72,7 @@ public sealed partial class Partition
         while (true)
         {
             var changed = HighWatermarkChanged.WaitAsync();
-            if (!_isLeader || _leaderEpoch != leaderEpoch) return ErrorCode.NotLeaderOrFollower;
+            if (!IsLeaderSince(leaderEpoch)) return ErrorCode.NotLeaderOrFollower;
             if (HighWatermark >= requiredOffset)
                 return _isr.Length < MinInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
             var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
@@ -55,13 +87,23 @@ public sealed partial class Partition
         }
     }
 
-    /// <summary>
-    /// Records a follower's fetch (Kafka's updateFollowerFetchState): everything below <paramref name="fetchOffset"/>
-    /// is on the follower. May advance the high watermark and start adding the follower back to the ISR.
-    /// Returns false when this broker does not lead or <paramref name="replicaId"/> is not a replica.
-    /// </summary>
-    public bool UpdateFollowerFetchState(int replicaId, long fetchOffset, long nowMs)
+    /// <summary>True when this broker has led without interruption since (at least) <paramref name="leaderEpoch"/>.</summary>
+    private bool IsLeaderSince(int leaderEpoch)
     {
+        lock (_stateLock)
+        {
+            return _isLeader && _leaderSinceEpoch <= leaderEpoch && leaderEpoch <= _leaderEpoch;
+        }
+    }
+
+    /// <summary>
+    /// Records a follower's fetch (Kafka's updateFollowerFetchState) at the partition's clock: everything below
+    /// <paramref name="fetchOffset"/> is on the follower. May advance the high watermark and start adding the follower
+    /// back to the ISR. Returns false when this broker does not lead or <paramref name="replicaId"/> is not a replica.
+    /// </summary>
+    public bool UpdateFollowerFetchState(int replicaId, long fetchOffset)
+    {
+        long nowMs = NowMs;
         lock (_stateLock)
         {
             if (!_isLeader || !_followers.TryGetValue(replicaId, out var follower)) return false;
@@ -72,7 +114,7 @@ public sealed partial class Partition
             follower.LastFetchLeaderLogEndOffset = leaderEnd;
             follower.LastFetchTimeMs = nowMs;
 
-            if (!_isr.Contains(replicaId) && !_isrChangeInFlight
+            if (!_isr.Contains(replicaId) && _pendingIsr is null
                 && fetchOffset >= HighWatermark && fetchOffset >= _leaderEpochStartOffset)
             {
                 StartIsrChangeLocked([.. _isr, replicaId], "caught up");
@@ -84,14 +126,15 @@ public sealed partial class Partition
     }
 
     /// <summary>
-    /// Drops followers that have not caught up within <paramref name="lagMaxMs"/> from the ISR (Kafka's
-    /// maybeShrinkIsr). The ISR changes only once ZooKeeper accepted the write.
+    /// Drops followers that have not caught up within <paramref name="lagMaxMs"/> (by the partition's clock) from the
+    /// ISR (Kafka's maybeShrinkIsr). The ISR changes only once ZooKeeper accepted the write.
     /// </summary>
-    public void MaybeShrinkIsr(long nowMs, long lagMaxMs)
+    public void MaybeShrinkIsr(long lagMaxMs)
     {
+        long nowMs = NowMs;
         lock (_stateLock)
         {
-            if (!_isLeader || _isrChangeInFlight) return;
+            if (!_isLeader || _pendingIsr is not null) return;
             var isr = _isr;
             var keep = isr.Where(r => r == _localBrokerId || !_followers.TryGetValue(r, out var f) || nowMs - f.LastCaughtUpTimeMs <= lagMaxMs).ToArray();
             if (keep.Length < isr.Length) StartIsrChangeLocked(keep, "lagging more than replica.lag.time.max.ms");
@@ -100,7 +143,7 @@ public sealed partial class Partition
 
     private void StartIsrChangeLocked(int[] isr, string reason)
     {
-        _isrChangeInFlight = true;
+        _pendingIsr = isr;
         int epoch = _leaderEpoch;
         int version = _stateVersion;
         _ = Task.Run(async () =>
@@ -115,39 +158,59 @@ public sealed partial class Partition
                 // ZooKeeper unavailable: the next fetch or shrink check tries again.
             }
 
-            lock (_stateLock)
-            {
-                _isrChangeInFlight = false;
-                if (written is { } v && _isLeader && _leaderEpoch == epoch && _stateVersion == version)
-                {
-                    _isr = isr;
-                    _stateVersion = v;
-                    IsrChanged?.Invoke(this, reason);
-                    MaybeAdvanceHighWatermarkLocked();
-                }
-            }
+            CompleteIsrChange(isr, epoch, version, written, reason);
         });
+    }
+
+    private void CompleteIsrChange(int[] isr, int epoch, int version, int? written, string reason)
+    {
+        bool applied = false;
+        lock (_stateLock)
+        {
+            if (ReferenceEquals(_pendingIsr, isr)) _pendingIsr = null;
+            if (written is { } v && _isLeader && _leaderEpoch == epoch && _stateVersion == version)
+            {
+                _isr = isr;
+                _stateVersion = v;
+                applied = true;
+            }
+
+            MaybeAdvanceHighWatermarkLocked();
+        }
+
+        if (applied) IsrChanged?.Invoke(this, reason);
     }
 
     /// <summary>Raised after this leader changed the ISR in ZooKeeper (for logging), with the reason.</summary>
     public event Action<Partition, string>? IsrChanged;
 
-    /// <summary>High watermark = the smallest log end among in-sync replicas; it never moves back while leading.</summary>
+    /// <summary>
+    /// High watermark = the smallest log end among the maximal ISR (the committed ISR plus a replica whose addition is
+    /// being written); it never moves back while leading. Shrinks are not counted until committed: until then the
+    /// replica being removed still holds the high watermark back.
+    /// </summary>
     private void MaybeAdvanceHighWatermarkLocked()
     {
         if (!_isLeader) return;
         long min = Log.LogEndOffset;
-        foreach (int r in _isr)
+        min = MinLogEnd(_isr, min);
+        if (_pendingIsr is { } pending) min = MinLogEnd(pending, min);
+        if (min > Volatile.Read(ref _highWatermark))
+        {
+            SetHighWatermarkLocked(min);
+            HighWatermarkChanged.Notify();
+        }
+    }
+
+    private long MinLogEnd(int[] replicas, long min)
+    {
+        foreach (int r in replicas)
         {
             if (r == _localBrokerId) continue;
             if (!_followers.TryGetValue(r, out var f)) continue; // not a replica any more
             if (f.LogEndOffset < min) min = f.LogEndOffset;
         }
 
-        if (min > Volatile.Read(ref _highWatermark))
-        {
-            Volatile.Write(ref _highWatermark, min);
-            HighWatermarkChanged.Notify();
-        }
+        return min;
     }
 }

@@ -12,8 +12,9 @@ public sealed partial class Partition
     /// follower gets a full lag window to fetch before it can be dropped from the ISR.
     /// Returns true when the role or epoch changed.
     /// </summary>
-    public bool MakeLeader(int leaderEpoch, int[] replicas, int[] isr, int stateVersion, long nowMs)
+    public bool MakeLeader(int leaderEpoch, int[] replicas, int[] isr, int stateVersion)
     {
+        long nowMs = NowMs;
         lock (_stateLock)
         {
             bool changed = !_isLeader || _leaderEpoch != leaderEpoch;
@@ -33,6 +34,7 @@ public sealed partial class Partition
                 Log.LeaderEpochs.Assign(leaderEpoch, _leaderEpochStartOffset);
                 _isr = isr;
                 _stateVersion = stateVersion;
+                if (!_isLeader) _leaderSinceEpoch = leaderEpoch;
                 _isLeader = true;
             }
             else if (stateVersion > _stateVersion)
@@ -63,6 +65,7 @@ public sealed partial class Partition
         {
             bool changed = _isLeader || _leaderEpoch != leaderEpoch || _leaderId != leaderId;
             _isLeader = false;
+            _leaderSinceEpoch = -1;
             _leaderEpoch = leaderEpoch;
             _leaderId = leaderId;
             _replicas = replicas;

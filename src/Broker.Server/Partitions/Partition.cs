@@ -22,9 +22,16 @@ public sealed partial class Partition
     private volatile int _leaderId = -1;
     private volatile int[] _replicas;
     private volatile int[] _isr;
+    private readonly TimeProvider _time;
     private long _highWatermark;
 
-    public Partition(TopicPartition id, KafkaUuid topicId, PartitionLog log, int localBrokerId, bool leader, IIsrWriter? isrWriter = null, long highWatermark = 0)
+    /// <summary>
+    /// A replica over <paramref name="log"/>. <paramref name="isrWriter"/> records ISR changes (none in single-broker
+    /// mode); <paramref name="time"/> is the clock of follower lag (replica.lag.time.max.ms); <paramref name="highWatermark"/>
+    /// is the checkpointed one a follower resumes with.
+    /// </summary>
+    public Partition(TopicPartition id, KafkaUuid topicId, PartitionLog log, int localBrokerId, bool leader, IIsrWriter? isrWriter = null,
+        long highWatermark = 0, TimeProvider? time = null)
     {
         Id = id;
         TopicId = topicId;
@@ -35,7 +42,9 @@ public sealed partial class Partition
         _isr = leader ? [localBrokerId] : [];
         _isLeader = leader;
         _leaderId = leader ? localBrokerId : -1;
-        _highWatermark = leader ? log.LogEndOffset : Math.Min(Math.Max(0, highWatermark), log.LogEndOffset);
+        _leaderSinceEpoch = leader ? 0 : -1;
+        _time = time ?? TimeProvider.System;
+        SetHighWatermarkLocked(leader ? log.LogEndOffset : Math.Min(Math.Max(0, highWatermark), log.LogEndOffset));
     }
 
     public TopicPartition Id { get; }
@@ -73,6 +82,18 @@ public sealed partial class Partition
 
     /// <summary>Offsets below this are replicated to every in-sync replica and visible to consumers.</summary>
     public long HighWatermark => Volatile.Read(ref _highWatermark);
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Sets the high watermark and hands it to the log, whose retention never deletes a segment above it (Kafka
+    /// deletes only what every in-sync replica has). Caller holds the state lock (or is the constructor).
+    /// </summary>
+    private void SetHighWatermarkLocked(long value)
+    {
+        Volatile.Write(ref _highWatermark, value);
+        Log.HighWatermark = value;
+    }
 
     /// <summary>Status and offsets for logs and tools.</summary>
     public override string ToString() =>

@@ -26,7 +26,7 @@ public sealed partial class ReplicaMaintenance(ReplicaManager replicas, BrokerCo
                 if (time.GetElapsedTime(lastShrink) >= shrinkEvery)
                 {
                     lastShrink = time.GetTimestamp();
-                    replicas.ShrinkIsrs(time.GetUtcNow().ToUnixTimeMilliseconds());
+                    replicas.ShrinkIsrs();
                 }
 
                 if (time.GetElapsedTime(lastCheckpoint) >= checkpointEvery)

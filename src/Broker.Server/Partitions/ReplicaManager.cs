@@ -16,11 +16,13 @@ public sealed class ReplicaManager
     private readonly LogManager _logs;
     private readonly BrokerConfig _config;
     private readonly Lazy<IReadOnlyDictionary<TopicPartition, long>> _checkpointedHighWatermarks;
+    private readonly TimeProvider _time;
 
-    public ReplicaManager(LogManager logs, BrokerConfig config)
+    public ReplicaManager(LogManager logs, BrokerConfig config, TimeProvider? time = null)
     {
         _logs = logs;
         _config = config;
+        _time = time ?? TimeProvider.System;
         _checkpointedHighWatermarks = new(() => logs.ReadHighWatermarks());
     }
 
@@ -62,7 +64,7 @@ public sealed class ReplicaManager
             if (Topics.PartitionMetadataFile.Read(log.Directory) is null)
                 Topics.PartitionMetadataFile.Write(log.Directory, topicId);
             long hw = _checkpointedHighWatermarks.Value.TryGetValue(tp, out var saved) ? saved : 0;
-            var partition = new Partition(tp, topicId, log, _config.BrokerId, leader, IsrWriter, hw)
+            var partition = new Partition(tp, topicId, log, _config.BrokerId, leader, IsrWriter, hw, _time)
             {
                 MinInsyncReplicas = _config.MinInsyncReplicas,
             };
@@ -83,9 +85,9 @@ public sealed class ReplicaManager
     }
 
     /// <summary>Drops lagging followers from the ISRs this broker leads (see <see cref="Partition.MaybeShrinkIsr"/>).</summary>
-    public void ShrinkIsrs(long nowMs)
+    public void ShrinkIsrs()
     {
-        foreach (var p in _partitions.Values) p.MaybeShrinkIsr(nowMs, _config.ReplicaLagTimeMaxMs);
+        foreach (var p in _partitions.Values) p.MaybeShrinkIsr(_config.ReplicaLagTimeMaxMs);
     }
 
     /// <summary>Writes every hosted partition's high watermark to the log dirs' checkpoint files.</summary>

@@ -4,10 +4,25 @@ namespace Broker.Storage.Log;
 
 public sealed partial class PartitionLog
 {
+    private long _highWatermark;
+
+    /// <summary>
+    /// The partition's high watermark as the replica layer last set it: offsets below it are on every in-sync
+    /// replica. Retention deletes only segments that end at or below it, as Kafka does, so data a follower has not
+    /// copied yet (and that a new leader might still need) is never removed. Starts at 0: nothing is deletable until
+    /// the replica layer sets it (a log no partition hosts is never cleaned). Thread-safe (volatile).
+    /// </summary>
+    public long HighWatermark
+    {
+        get => Volatile.Read(ref _highWatermark);
+        set => Volatile.Write(ref _highWatermark, value);
+    }
+
     /// <summary>
     /// Deletes whole old segments, oldest first and never the active one: by time (segment's largest timestamp, or
     /// its file time when it has none, older than retention.ms) and by size (while the log exceeds retention.bytes by
-    /// at least the segment's size). Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
+    /// at least the segment's size), and only segments whose end (the next segment's base offset) is at or below
+    /// <see cref="HighWatermark"/>. Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
     /// </summary>
     public int DeleteOldSegments()
     {
@@ -43,6 +58,13 @@ public sealed partial class PartitionLog
                     excess -= segments[deletable].Size;
                     deletable++;
                 }
+            }
+
+            // Kafka's shouldDelete: a segment goes only when everything in it is below the high watermark.
+            long highWatermark = HighWatermark;
+            while (deletable > 0 && segments[deletable].BaseOffset > highWatermark)
+            {
+                deletable--;
             }
 
             if (deletable == 0)

@@ -131,6 +131,7 @@ public class LogManagerTests
         log.Append(Batches.Make(timestamp: _time.GetUtcNow().ToUnixTimeMilliseconds()));
         log.Roll();
         log.Append(Batches.Make(timestamp: _time.GetUtcNow().ToUnixTimeMilliseconds()));
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         manager.Start();
 
         DateTime deadline = DateTime.UtcNow.AddSeconds(10);

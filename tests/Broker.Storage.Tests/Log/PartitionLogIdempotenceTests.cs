@@ -225,6 +225,7 @@ public class PartitionLogIdempotenceTests : PartitionLogTestBase
             log.Append(Batches.Idempotent(Pid + 1, 0, i, 1));
         }
 
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         log.DeleteOldSegments();
 
         Assert.That(log.LogStartOffset, Is.GreaterThan(0));

@@ -106,6 +106,7 @@ public class PartitionLogLeaderEpochTests : PartitionLogTestBase
             Assert.That(log.Append(Batches.Make(1, valueBytes: 100), leaderEpoch: i < 3 ? 1 : 2).IsSuccess);
         }
 
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         log.DeleteOldSegments();
 
         Assert.That(log.LogStartOffset, Is.GreaterThan(3));

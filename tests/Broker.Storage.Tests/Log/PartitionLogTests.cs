@@ -142,6 +142,7 @@ public class PartitionLogTests : PartitionLogTestBase
         Time.Advance(TimeSpan.FromMinutes(2));
         AppendRecords(log, 2);
 
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         int deleted = log.DeleteOldSegments();
 
         Assert.That(deleted, Is.EqualTo(2));
@@ -155,6 +156,31 @@ public class PartitionLogTests : PartitionLogTestBase
     }
 
     [Test]
+    public void Retention_KeepsSegmentsNotBelowTheHighWatermark()
+    {
+        // Kafka deletes a segment only when its end (the next segment's base offset) is at or below the high
+        // watermark: above it the data may not be on the followers yet, and a new leader may still need it.
+        PartitionLog log = Open(new LogConfig { RetentionMs = 60_000, FileDeleteDelayMs = 0 });
+        AppendRecords(log, 2);
+        log.Roll();
+        AppendRecords(log, 2);
+        log.Roll();
+        AppendRecords(log, 2);
+        log.Roll();
+        Time.Advance(TimeSpan.FromMinutes(2));
+        AppendRecords(log, 2);
+
+        log.HighWatermark = 3; // inside the second segment [2, 4)
+        Assert.That(log.DeleteOldSegments(), Is.EqualTo(1), "only the segment ending at 2 <= high watermark 3");
+        Assert.That(log.LogStartOffset, Is.EqualTo(2));
+
+        log.HighWatermark = 4; // the second segment now ends exactly at the high watermark
+        Assert.That(log.DeleteOldSegments(), Is.EqualTo(1));
+        Assert.That(log.LogStartOffset, Is.EqualTo(4));
+        Assert.That(log.Segments.Select(s => s.BaseOffset), Is.EqualTo(new long[] { 4, 6 }), "[4, 6) is above the high watermark, and 6 is active");
+    }
+
+    [Test]
     public void Retention_BySize_DeletesOldestWhileRestExceedsLimit()
     {
         int batchSize = Batches.Make(1, valueBytes: 100).Length;
@@ -164,6 +190,7 @@ public class PartitionLogTests : PartitionLogTestBase
             AppendRecords(log, 1, valueBytes: 100);
         }
 
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         log.DeleteOldSegments();
 
         // As Kafka: a segment goes only if the rest still holds retention.bytes, so at most one segment over.
@@ -179,6 +206,7 @@ public class PartitionLogTests : PartitionLogTestBase
         AppendRecords(log);
         log.Roll();
         Time.Advance(TimeSpan.FromSeconds(5));
+        log.HighWatermark = log.LogEndOffset; // everything replicated
         log.DeleteOldSegments();
 
         Assert.That(Directory.GetFiles(PartitionDir, "*.deleted"), Has.Length.EqualTo(3));
