@@ -18,4 +18,11 @@ internal sealed class FetchState(Partition partition, int leaderEpoch)
 
     /// <summary>Skip until this time (ms) after an error.</summary>
     public long DelayedUntilMs { get; set; }
+
+    /// <summary>
+    /// Place in the next fetch request (smallest first). A partition that got records moves to the end (Kafka's
+    /// updateAndMoveToEnd), so a busy partition cannot keep another from being first in the request, the one place
+    /// where a batch larger than replica.fetch.max.bytes is returned (KIP-74).
+    /// </summary>
+    public long Order { get; set; }
 }

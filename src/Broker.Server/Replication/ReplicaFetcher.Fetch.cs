@@ -6,13 +6,14 @@ namespace Broker.Server.Replication;
 internal sealed partial class ReplicaFetcher
 {
     /// <summary>
-    /// One Fetch for every partition ready to copy; appends the records and takes the leader's high watermark.
-    /// Returns false when no partition was ready (the caller then waits a little).
+    /// One Fetch for every partition ready to copy, in rotating order (partitions that got records last time go to
+    /// the end); appends the records and takes the leader's high watermark. Returns false when no partition was ready
+    /// (the caller then waits a little).
     /// </summary>
     private async Task<bool> FetchAsync(BrokerClient client, CancellationToken ct)
     {
         long now = NowMs;
-        var ready = _partitions.Values.Where(s => !s.Truncating && s.DelayedUntilMs <= now).ToList();
+        var ready = _partitions.Values.Where(s => !s.Truncating && s.DelayedUntilMs <= now).OrderBy(s => s.Order).ToList();
         if (ready.Count == 0) return false;
 
         var request = new FetchRequest
@@ -26,24 +27,27 @@ internal sealed partial class ReplicaFetcher
             SessionEpoch = -1,
         };
         var sent = new Dictionary<(string, int), (FetchState State, long Offset)>();
-        foreach (var byTopic in ready.GroupBy(s => s.Partition.Id.Topic))
+        FetchRequest.FetchTopic? requestTopic = null;
+        foreach (var s in ready)
         {
-            var topic = new FetchRequest.FetchTopic { Topic = byTopic.Key };
-            foreach (var s in byTopic)
+            // Partitions keep their order; consecutive ones of a topic share an entry (a topic may appear twice).
+            string name = s.Partition.Id.Topic;
+            if (requestTopic is null || requestTopic.Topic != name)
             {
-                long offset = s.Partition.Log.LogEndOffset;
-                topic.Partitions.Add(new FetchRequest.FetchPartition
-                {
-                    Partition = s.Partition.Id.Partition,
-                    CurrentLeaderEpoch = s.LeaderEpoch,
-                    FetchOffset = offset,
-                    LogStartOffset = s.Partition.Log.LogStartOffset,
-                    PartitionMaxBytes = _config.ReplicaFetchMaxBytes,
-                });
-                sent[(byTopic.Key, s.Partition.Id.Partition)] = (s, offset);
+                requestTopic = new FetchRequest.FetchTopic { Topic = name };
+                request.Topics.Add(requestTopic);
             }
 
-            request.Topics.Add(topic);
+            long offset = s.Partition.Log.LogEndOffset;
+            requestTopic.Partitions.Add(new FetchRequest.FetchPartition
+            {
+                Partition = s.Partition.Id.Partition,
+                CurrentLeaderEpoch = s.LeaderEpoch,
+                FetchOffset = offset,
+                LogStartOffset = s.Partition.Log.LogStartOffset,
+                PartitionMaxBytes = _config.ReplicaFetchMaxBytes,
+            });
+            sent[(name, s.Partition.Id.Partition)] = (s, offset);
         }
 
         var response = await client.SendAsync<FetchResponse>(request, FetchVersion, RequestTimeout, ct).ConfigureAwait(false);
@@ -65,6 +69,7 @@ internal sealed partial class ReplicaFetcher
                 if (error == ErrorCode.None)
                 {
                     var records = data.Records?.Memory ?? ReadOnlyMemory<byte>.Empty;
+                    if (!records.IsEmpty) state.Order = Interlocked.Increment(ref _lastOrder);
                     if (state.Partition.Log.LogEndOffset != offset) continue; // truncated under us; next round re-reads
                     var appended = state.Partition.AppendAsFollower(records.Span, state.LeaderEpoch, data.HighWatermark);
                     if (appended is { IsSuccess: false })

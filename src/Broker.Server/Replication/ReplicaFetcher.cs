@@ -33,6 +33,7 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private BrokerClient? _client;
+    private long _lastOrder;
 
     public ReplicaFetcher(int leaderId, BrokerConfig config, Func<int, BrokerNode?> endpoints, TimeProvider time, ILogger logger)
     {
@@ -50,7 +51,7 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
 
     public void Add(Partition partition, int leaderEpoch)
     {
-        _partitions[partition.Id] = new FetchState(partition, leaderEpoch);
+        _partitions[partition.Id] = new FetchState(partition, leaderEpoch) { Order = Interlocked.Increment(ref _lastOrder) };
         _added.Notify();
     }
 
