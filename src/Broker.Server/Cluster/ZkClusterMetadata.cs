@@ -193,8 +193,17 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             var logConfig = Server.Topics.TopicConfigs.ToLogConfig(_config, next.Configs[topic.Name].Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
             foreach (var p in topic.Partitions)
             {
-                if (!p.Replicas.Contains(self)) continue;
                 var id = new Storage.TopicPartition(topic.Name, p.Partition);
+                if (!p.Replicas.Contains(self))
+                {
+                    // Moved away from this broker: stop copying it and delete the replica (Kafka's StopReplica).
+                    if (!_replicas.TryGet(topic.Name, p.Partition, out _)) continue;
+                    _fetchers.Unfollow(id);
+                    _replicas.StopReplica(id);
+                    LogReplicaRemoved(topic.Name, p.Partition, string.Join(",", p.Replicas));
+                    continue;
+                }
+
                 if (_replicas.TryGet(topic.Name, p.Partition, out var hosted) && !hosted.TopicId.Equals(topic.TopicId) && !topic.TopicId.Equals(KafkaUuid.Zero))
                 {
                     // Same name, new topic: the local log belongs to a deleted incarnation.
@@ -270,6 +279,9 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
 
     [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted; removed its local partitions")]
     private partial void LogTopicDeleted(string topic);
+
+    [LoggerMessage(549, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is no longer a replica (replicas [{Replicas}]); stopped and deleted the local replica")]
+    private partial void LogReplicaRemoved(string topic, int partition, string replicas);
 
     [LoggerMessage(503, LogLevel.Warning, "Topic {Topic} was recreated (id {Old} -> {New}); removing the old local partitions")]
     private partial void LogRecreated(string topic, string old, string @new);

@@ -37,11 +37,18 @@ public sealed partial class Partition
                 if (!_isLeader) _leaderSinceEpoch = leaderEpoch;
                 _isLeader = true;
             }
-            else if (stateVersion > _stateVersion)
+            else
             {
-                // Same term, newer state: the controller changed the ISR (a dead follower removed).
-                _isr = isr;
-                _stateVersion = stateVersion;
+                if (stateVersion > _stateVersion)
+                {
+                    // Same term, newer state: the controller changed the ISR (a dead follower removed).
+                    _isr = isr;
+                    _stateVersion = stateVersion;
+                }
+
+                // A replica added to the assignment may fetch (and catch up into the ISR) from now on. One removed
+                // keeps its entry: while ZooKeeper lists it in the ISR it holds the high watermark back until the
+                // lag check drops it.
                 foreach (int r in replicas)
                 {
                     if (r != _localBrokerId && !_followers.ContainsKey(r)) _followers[r] = new FollowerState { LastFetchTimeMs = nowMs };
@@ -75,6 +82,25 @@ public sealed partial class Partition
             HighWatermarkChanged.Notify();
             DataAppended.Notify();
             return changed;
+        }
+    }
+
+    /// <summary>
+    /// Stops this replica for good (Kafka's StopReplica): it no longer leads or follows, and requests waiting on it
+    /// are woken to fail. Returns whether it was leader. Called before its log is deleted.
+    /// </summary>
+    public bool Stop()
+    {
+        lock (_stateLock)
+        {
+            bool wasLeader = _isLeader;
+            _isLeader = false;
+            _leaderSinceEpoch = -1;
+            _leaderId = -1;
+            _followers.Clear();
+            HighWatermarkChanged.Notify();
+            DataAppended.Notify();
+            return wasLeader;
         }
     }
 }

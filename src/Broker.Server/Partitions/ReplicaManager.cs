@@ -84,6 +84,18 @@ public sealed class ReplicaManager
         _logs.DeleteTopic(topic);
     }
 
+    /// <summary>
+    /// Stops hosting a partition this broker is no longer a replica of (its assignment moved away) and deletes its
+    /// log, as Kafka's StopReplica with delete. The caller stops its fetcher first. Returns false when not hosted.
+    /// </summary>
+    public bool StopReplica(TopicPartition id)
+    {
+        if (!_partitions.TryRemove(id, out var partition)) return false;
+        if (partition.Stop()) OnLeadershipChanged(partition);
+        _logs.DeletePartition(id.Topic, id.Partition);
+        return true;
+    }
+
     /// <summary>Drops lagging followers from the ISRs this broker leads (see <see cref="Partition.MaybeShrinkIsr"/>).</summary>
     public void ShrinkIsrs()
     {
