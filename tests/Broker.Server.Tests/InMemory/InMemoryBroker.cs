@@ -66,7 +66,7 @@ internal sealed class InMemoryBroker : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Creates a topic through the admin path (as CreateTopics would) and returns its partitions' logs.</summary>
+    /// <summary>Creates a topic (replication factor 1) through the admin path, as CreateTopics would.</summary>
     public async Task CreateTopicAsync(string name, int partitions = 1, IReadOnlyDictionary<string, string>? configs = null)
     {
         var result = await Topics.CreateTopicAsync(new TopicCreationRequest(
