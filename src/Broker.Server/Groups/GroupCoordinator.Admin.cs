@@ -11,7 +11,7 @@ public sealed partial class GroupCoordinator
     /// </summary>
     public (ErrorCode Error, IReadOnlyList<GroupListing> Groups) ListGroups(IReadOnlyCollection<string>? states = null)
     {
-        var error = _partitions.Values.Any(loaded => !loaded) ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.None;
+        var error = _partitions.Values.Any(owned => !owned.Loaded) ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.None;
         var wanted = states is { Count: > 0 } ? states.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
         var list = new List<GroupListing>();
         foreach (var group in _groups.Values)
@@ -19,7 +19,7 @@ public sealed partial class GroupCoordinator
             lock (group.Sync)
             {
                 if (group.State == GroupState.Dead) continue;
-                if (!_partitions.TryGetValue(group.Partition, out bool loaded) || !loaded) continue;
+                if (!_partitions.TryGetValue(group.Partition, out var owned) || !owned.Loaded) continue;
                 if (wanted is not null && !wanted.Contains(group.State.ToString())) continue;
                 list.Add(new GroupListing(group.GroupId, group.ProtocolType ?? "", group.State));
             }

@@ -34,28 +34,47 @@ public sealed partial class GroupCoordinator : IHostedService
     }
 
     /// <summary>True once <paramref name="partition"/> is owned and loaded.</summary>
-    public bool IsLoaded(int partition) => _partitions.TryGetValue(partition, out bool loaded) && loaded;
+    public bool IsLoaded(int partition) => _partitions.TryGetValue(partition, out var owned) && owned.Loaded;
 
     /// <summary>
     /// Takes ownership of an offsets partition (this broker became its leader): replays it into memory off the
     /// calling thread. Until the returned task completes, its groups answer COORDINATOR_LOAD_IN_PROGRESS. A partition
-    /// already owned is left as it is.
+    /// already owned is left as it is. Each load gets a new id; only the load that still owns the partition when it
+    /// finishes publishes its groups (see <see cref="PartitionOwnership"/>).
     /// </summary>
     public Task LoadPartitionAsync(int partition)
     {
-        if (!_partitions.TryAdd(partition, false)) return Task.CompletedTask;
-        return Task.Run(() => Load(partition));
+        long loadId;
+        lock (_ownershipLock)
+        {
+            if (_partitions.ContainsKey(partition)) return Task.CompletedTask;
+            loadId = ++_lastLoadId;
+            _partitions[partition] = new PartitionOwnership(loadId, Loaded: false);
+        }
+
+        return Task.Run(() => Load(partition, loadId));
     }
 
     /// <summary>
     /// Gives up an offsets partition (leadership moved away): its groups are dropped from memory and waiting
-    /// JoinGroup/SyncGroup requests answer NOT_COORDINATOR, so clients look the coordinator up again.
+    /// JoinGroup/SyncGroup requests answer NOT_COORDINATOR, so clients look the coordinator up again. A load still
+    /// running for it is abandoned.
     /// </summary>
     public void UnloadPartition(int partition)
     {
-        _partitions.TryRemove(partition, out _);
-        foreach (var group in _groups.Values.Where(g => g.Partition == partition).ToList()) DropGroup(group);
+        lock (_ownershipLock)
+        {
+            _partitions.TryRemove(partition, out _);
+            DropGroupsOf(partition);
+        }
+
         LogUnloaded(partition);
+    }
+
+    /// <summary>Drops every group of the partition. Call under <see cref="_ownershipLock"/>.</summary>
+    private void DropGroupsOf(int partition)
+    {
+        foreach (var group in _groups.Values.Where(g => g.Partition == partition).ToList()) DropGroup(group);
     }
 
     private void DropGroup(ConsumerGroup group)
@@ -79,42 +98,66 @@ public sealed partial class GroupCoordinator : IHostedService
         }
     }
 
-    private void Load(int partition)
+    /// <summary>True while load <paramref name="loadId"/> owns the partition (no unload or newer load since it started).</summary>
+    private bool OwnsLoad(int partition, long loadId) => _partitions.TryGetValue(partition, out var owned) && owned.LoadId == loadId;
+
+    private void Load(int partition, long loadId)
     {
         var started = _time.GetTimestamp();
         try
         {
-            var (offsets, metadata) = Replay(partition);
-            var loaded = new List<ConsumerGroup>();
-            foreach (string groupId in offsets.Keys.Union(metadata.Where(kv => kv.Value is not null).Select(kv => kv.Key)))
+            if (Replay(partition, loadId) is not var (offsets, metadata))
             {
-                var group = Restore(groupId, partition, metadata.GetValueOrDefault(groupId), offsets.GetValueOrDefault(groupId));
-                if (group is null) continue;
-                _groups[groupId] = group;
-                loaded.Add(group);
-            }
-
-            if (!_partitions.TryUpdate(partition, true, false))
-            {
-                foreach (var g in loaded) DropGroup(g); // unloaded while loading
+                LogLoadAbandoned(partition, loadId);
                 return;
             }
 
-            LogLoaded(partition, loaded.Count, offsets.Values.Sum(o => o.Count), _time.GetElapsedTime(started).TotalMilliseconds);
+            int groups = 0;
+            lock (_ownershipLock)
+            {
+                // Checked and published under one lock: an unload or reload cannot slip in between.
+                if (!OwnsLoad(partition, loadId))
+                {
+                    LogLoadAbandoned(partition, loadId);
+                    return;
+                }
+
+                foreach (string groupId in offsets.Keys.Union(metadata.Where(kv => kv.Value is not null).Select(kv => kv.Key)))
+                {
+                    var group = Restore(groupId, partition, metadata.GetValueOrDefault(groupId), offsets.GetValueOrDefault(groupId));
+                    if (group is null) continue;
+                    _groups[groupId] = group;
+                    groups++;
+                }
+
+                _partitions[partition] = new PartitionOwnership(loadId, Loaded: true);
+            }
+
+            LogLoaded(partition, groups, offsets.Values.Sum(o => o.Count), _time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e)
         {
-            _partitions.TryRemove(partition, out _);
+            lock (_ownershipLock)
+            {
+                if (OwnsLoad(partition, loadId))
+                {
+                    _partitions.TryRemove(partition, out _);
+                    DropGroupsOf(partition);
+                }
+            }
+
             LogLoadFailed(partition, e);
         }
     }
 
-    private (Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>> Offsets, Dictionary<string, GroupMetadataRecord?> Groups) Replay(int partition)
+    /// <summary>Replays the partition; null when load <paramref name="loadId"/> lost ownership meanwhile (checked per chunk).</summary>
+    private (Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>> Offsets, Dictionary<string, GroupMetadataRecord?> Groups)? Replay(int partition, long loadId)
     {
         var offsets = new Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>>(StringComparer.Ordinal);
         var groups = new Dictionary<string, GroupMetadataRecord?>(StringComparer.Ordinal);
         foreach (var chunk in _topic.ReadAll(partition))
         {
+            if (!OwnsLoad(partition, loadId)) return null;
             var span = chunk.Span;
             while (span.Length >= RecordBatchHeader.Size && RecordBatchHeader.TryRead(span, out var header) && header.TotalSize <= span.Length)
             {

@@ -51,4 +51,7 @@ public sealed partial class GroupCoordinator
 
     [LoggerMessage(725, LogLevel.Warning, "[GroupMetadataManager] Append to __consumer_offsets-{Partition} failed")]
     private partial void LogAppendFailed(int partition, Exception e);
+
+    [LoggerMessage(726, LogLevel.Information, "[GroupMetadataManager] Abandoned load {LoadId} of __consumer_offsets-{Partition}: the partition was unloaded or reloaded meanwhile")]
+    private partial void LogLoadAbandoned(int partition, long loadId);
 }

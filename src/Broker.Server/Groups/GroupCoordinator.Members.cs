@@ -5,8 +5,8 @@ namespace Broker.Server.Groups;
 public sealed partial class GroupCoordinator
 {
     /// <summary>
-    /// SyncGroup. Followers wait until the leader's SyncGroup brings the assignment; in Stable every member gets its
-    /// current assignment at once.
+    /// SyncGroup. Followers wait until the leader's SyncGroup brings the assignment and it is stored; in Stable every
+    /// member gets its current assignment at once.
     /// </summary>
     public Task<SyncGroupResult> SyncGroupAsync(SyncGroupCommand cmd)
     {
@@ -44,26 +44,80 @@ public sealed partial class GroupCoordinator
             ScheduleSession(group, member);
             if (member.MemberId == group.LeaderId)
             {
+                // As Kafka: the group (with this assignment) is appended to __consumer_offsets and the members are
+                // answered only once the append is acknowledged, so no member runs with an assignment a new
+                // coordinator would not know. The group stays CompletingRebalance meanwhile.
                 var byMember = new Dictionary<string, byte[]>(StringComparer.Ordinal);
                 foreach (var (memberId, assignment) in cmd.Assignments) byMember[memberId] = assignment;
-                foreach (var m in group.Members) m.Assignment = byMember.TryGetValue(m.MemberId, out var a) ? a : [];
-                Transition(group, GroupState.Stable);
-                ObserveAppend(StoreGroup(group), group.GroupId);
-                foreach (var m in group.Members)
-                {
-                    if (m.AwaitingSync is { } waiter)
-                    {
-                        m.AwaitingSync = null;
-                        waiter.TrySetResult(new SyncGroupResult(ErrorCode.None, group.ProtocolType, group.ProtocolName, m.Assignment));
-                    }
-                }
-
-                LogStabilized(group.GroupId, group.GenerationId, group.Members.Count);
+                var assignments = group.Members.ToDictionary(m => m.MemberId, m => byMember.TryGetValue(m.MemberId, out var a) ? a : [], StringComparer.Ordinal);
+                _ = CompleteSyncAsync(group, group.GenerationId, assignments, StoreGroup(group, assignments));
             }
 
             return task;
         }
     }
+
+    /// <summary>
+    /// Ends CompletingRebalance once the leader's assignment of <paramref name="generation"/> is stored: on success
+    /// the group becomes Stable and every waiting member gets its assignment; on failure every waiting member gets
+    /// the mapped error and the group rebalances. Nothing happens when the group moved on meanwhile (a member left or
+    /// joined, the partition was unloaded): whatever moved it answered the waiting members.
+    /// </summary>
+    private async Task CompleteSyncAsync(ConsumerGroup group, int generation, Dictionary<string, byte[]> assignments, ValueTask<ErrorCode> append)
+    {
+        ErrorCode error;
+        try
+        {
+            error = await append.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogAppendFailed(group.Partition, e);
+            error = ErrorCode.CoordinatorNotAvailable;
+        }
+
+        lock (group.Sync)
+        {
+            if (group.State != GroupState.CompletingRebalance || group.GenerationId != generation) return;
+            if (error != ErrorCode.None)
+            {
+                LogStoreFailed(group.GroupId, error.ToString());
+                var answer = SyncErrorOf(error);
+                foreach (var m in group.Members)
+                {
+                    m.Assignment = [];
+                    m.AwaitingSync?.TrySetResult(SyncGroupResult.Fail(answer));
+                    m.AwaitingSync = null;
+                }
+
+                PrepareRebalance(group, $"storing the assignment of generation {generation} failed ({error})");
+                return;
+            }
+
+            foreach (var m in group.Members) m.Assignment = assignments.TryGetValue(m.MemberId, out var a) ? a : [];
+            Transition(group, GroupState.Stable);
+            foreach (var m in group.Members)
+            {
+                if (m.AwaitingSync is { } waiter)
+                {
+                    m.AwaitingSync = null;
+                    waiter.TrySetResult(new SyncGroupResult(ErrorCode.None, group.ProtocolType, group.ProtocolName, m.Assignment));
+                }
+            }
+
+            LogStabilized(group.GroupId, group.GenerationId, group.Members.Count);
+        }
+    }
+
+    /// <summary>What a failed group-metadata append answers SyncGroup with (Kafka's mapping in storeGroup).</summary>
+    private static ErrorCode SyncErrorOf(ErrorCode appendError) => appendError switch
+    {
+        ErrorCode.UnknownTopicOrPartition or ErrorCode.NotEnoughReplicas or ErrorCode.NotEnoughReplicasAfterAppend
+            or ErrorCode.RequestTimedOut => ErrorCode.CoordinatorNotAvailable,
+        ErrorCode.NotLeaderOrFollower or ErrorCode.KafkaStorageError => ErrorCode.NotCoordinator,
+        ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidFetchSize => ErrorCode.UnknownServerError,
+        _ => appendError,
+    };
 
     /// <summary>Heartbeat: keeps the session; REBALANCE_IN_PROGRESS tells the member to rejoin.</summary>
     public ErrorCode Heartbeat(string groupId, string memberId, string? groupInstanceId, int generationId)

@@ -22,8 +22,13 @@ public sealed partial class GroupCoordinator : IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
 
-    /// <summary>Offsets partitions this coordinator owns: false while loading, true once loaded.</summary>
-    private readonly ConcurrentDictionary<int, bool> _partitions = new();
+    /// <summary>
+    /// Offsets partitions this coordinator owns, with the load that owns them. Read lock-free; changed only under
+    /// <see cref="_ownershipLock"/> (taken before any group lock, never inside one).
+    /// </summary>
+    private readonly ConcurrentDictionary<int, PartitionOwnership> _partitions = new();
+    private readonly Lock _ownershipLock = new();
+    private long _lastLoadId;
     private ITimer? _expiryTimer;
 
     public GroupCoordinator(IOffsetsTopic topic, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger)
@@ -72,8 +77,8 @@ public sealed partial class GroupCoordinator : IDisposable
     private ErrorCode CheckCoordinator(string groupId, bool allowEmpty = false)
     {
         if (groupId is null || (!allowEmpty && groupId.Length == 0)) return ErrorCode.InvalidGroupId;
-        if (!_partitions.TryGetValue(PartitionFor(groupId), out bool loaded)) return ErrorCode.NotCoordinator;
-        return loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
+        if (!_partitions.TryGetValue(PartitionFor(groupId), out var owned)) return ErrorCode.NotCoordinator;
+        return owned.Loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
     }
 
     private ConsumerGroup? TryGetGroup(string groupId) => _groups.TryGetValue(groupId, out var g) ? g : null;
@@ -105,8 +110,11 @@ public sealed partial class GroupCoordinator : IDisposable
         }
     }
 
-    /// <summary>Stores the group's current membership (group metadata value v1). Call under the group lock.</summary>
-    private ValueTask<ErrorCode> StoreGroup(ConsumerGroup group)
+    /// <summary>
+    /// Stores the group's current membership (group metadata value v1) with the members' current assignments, or
+    /// <paramref name="assignments"/> (member id → assignment) when given. Call under the group lock.
+    /// </summary>
+    private ValueTask<ErrorCode> StoreGroup(ConsumerGroup group, IReadOnlyDictionary<string, byte[]>? assignments = null)
     {
         var record = new GroupMetadataRecord(
             group.ProtocolType ?? "",
@@ -116,7 +124,8 @@ public sealed partial class GroupCoordinator : IDisposable
             group.StateTimestampMs,
             group.Members.Select(m => new GroupMemberRecord(
                 m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.RebalanceTimeoutMs, m.SessionTimeoutMs,
-                group.ProtocolName is { } p ? m.MetadataFor(p) ?? [] : [], m.Assignment)).ToList());
+                group.ProtocolName is { } p ? m.MetadataFor(p) ?? [] : [],
+                assignments is null ? m.Assignment : assignments.GetValueOrDefault(m.MemberId) ?? [])).ToList());
         return Append(group.Partition, [(OffsetsRecordCodec.EncodeGroupKey(group.GroupId), OffsetsRecordCodec.EncodeGroupValue(record))]);
     }
 

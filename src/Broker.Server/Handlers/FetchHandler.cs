@@ -18,6 +18,13 @@ namespace Broker.Server.Handlers;
 /// </summary>
 public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<FetchRequest>
 {
+    /// <summary>
+    /// What a partition answered with an error carries: an empty record set (size 0, compact length 1), as Kafka sends.
+    /// A null set (size -1) makes librdkafka reject the whole response ("invalid MessageSetSize -1"), so it would never
+    /// see the error (no auto.offset.reset, no reaction to a deleted topic). Immutable, shared.
+    /// </summary>
+    private static readonly RecordSet NoRecords = new(ReadOnlyMemory<byte>.Empty);
+
     public override ApiKey ApiKey => ApiKey.Fetch;
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, FetchRequest request)
@@ -89,7 +96,10 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
             var topicResponse = new FetchResponse.FetchableTopic { Topic = topic.Topic };
             foreach (var p in topic.Partitions)
             {
-                var data = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1 };
+                var data = new FetchResponse.PartitionData
+                {
+                    PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, Records = NoRecords,
+                };
                 var lookup = LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition);
                 if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)

@@ -8,8 +8,8 @@ using Broker.Storage.Log;
 namespace Broker.Server.Handlers;
 
 /// <summary>
-/// ListOffsets v0–7: -1 latest (the high watermark), -2 earliest (log start), -3 the record with the largest
-/// timestamp (v7), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
+/// ListOffsets v0–7: -1 latest (the high watermark), -2 earliest (log start), -3 the first record with the largest
+/// timestamp and that timestamp (v7, KIP-734), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
 /// v0 answers in the old form, a list of offsets.
 /// </summary>
 public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata cluster) : RequestHandler<ListOffsetsRequest>
@@ -56,8 +56,8 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
     {
         PartitionLog.LatestTimestamp => new TimestampAndOffset(-1, partition.HighWatermark),
         PartitionLog.EarliestTimestamp => new TimestampAndOffset(-1, partition.Log.LogStartOffset),
-        PartitionLog.MaxTimestampSpec => partition.Log.OffsetForTimestamp(timestamp),
-        // Records at or above the high watermark are not committed yet: consumers must not be sent there.
+        // Records at or above the high watermark are not committed yet: consumers must not be sent there (as Kafka,
+        // this holds for -3 too: the max-timestamp record is answered once it is committed).
         _ => partition.Log.OffsetForTimestamp(timestamp) is { } found && found.Offset < partition.HighWatermark ? found : null,
     };
 }

@@ -59,8 +59,22 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
+    /// KIP-734: the first record carrying the segment's largest timestamp. The segment's
+    /// <see cref="LogSegment.OffsetOfMaxTimestamp"/> is only the batch (or, after a restart, a later offset from the
+    /// time index), so the record is found by a timestamp search for that very timestamp: no record is later, so the
+    /// first at-or-after is the one. Compressed or LogAppendTime batches answer their base offset.
+    /// </summary>
+    private TimestampAndOffset MaxTimestampOf(LogSegment segment)
+    {
+        long max = segment.MaxTimestamp;
+        return segment.FindOffsetByTimestamp(max) is { } found
+            ? new TimestampAndOffset(max, Math.Max(found.Offset, LogStartOffset))
+            : new TimestampAndOffset(max, segment.OffsetOfMaxTimestamp);
+    }
+
+    /// <summary>
     /// ListOffsets: <see cref="LatestTimestamp"/> (-1), <see cref="EarliestTimestamp"/> (-2),
-    /// <see cref="MaxTimestampSpec"/> (-3), or the first offset whose timestamp is &gt;= <paramref name="timestamp"/>
+    /// <see cref="MaxTimestampSpec"/> (-3: the first record with the largest timestamp, the earliest segment's on a tie), or the first offset whose timestamp is &gt;= <paramref name="timestamp"/>
     /// (exact record for uncompressed CreateTime batches, else the batch's base offset). Null when no record
     /// qualifies. Lock-free.
     /// </summary>
@@ -83,7 +97,7 @@ public sealed partial class PartitionLog
                     }
                 }
 
-                return best is null ? new TimestampAndOffset(-1, -1) : new TimestampAndOffset(best.MaxTimestamp, best.OffsetOfMaxTimestamp);
+                return best is null ? new TimestampAndOffset(-1, -1) : MaxTimestampOf(best);
         }
 
         foreach (LogSegment segment in segments)

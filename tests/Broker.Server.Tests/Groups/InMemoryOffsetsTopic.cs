@@ -18,6 +18,22 @@ internal sealed class InMemoryOffsetsTopic : IOffsetsTopic
     /// <summary>When set, ReadAll waits on it (to observe COORDINATOR_LOAD_IN_PROGRESS).</summary>
     public ManualResetEventSlim? ReadGate { get; set; }
 
+    /// <summary>
+    /// When set, every append stores its batch (the write is ordered at call time, as the contract says) and then
+    /// answers what this returns: a pending task holds the acknowledgement back, an error fails the append.
+    /// </summary>
+    public Func<ValueTask<ErrorCode>>? AppendOutcome { get; set; }
+
+    private readonly Queue<SlowRead> _slowReads = new();
+
+    /// <summary>The next ReadAll call (of any partition) blocks, once entered, until the returned read is released.</summary>
+    public SlowRead NextReadIsSlow()
+    {
+        var read = new SlowRead();
+        lock (_lock) _slowReads.Enqueue(read);
+        return read;
+    }
+
 #pragma warning disable CS0067 // the in-memory topic never changes leadership
     public event Action<int, bool>? LeadershipChanged;
 #pragma warning restore CS0067
@@ -41,14 +57,23 @@ internal sealed class InMemoryOffsetsTopic : IOffsetsTopic
             list.Add(batch.ToArray());
         }
 
-        return ValueTask.FromResult(ErrorCode.None);
+        return AppendOutcome?.Invoke() ?? ValueTask.FromResult(ErrorCode.None);
     }
 
     public IEnumerable<ReadOnlyMemory<byte>> ReadAll(int partition)
     {
         ReadGate?.Wait(TimeSpan.FromSeconds(30));
+        SlowRead? slow;
+        lock (_lock) slow = _slowReads.TryDequeue(out var next) ? next : null;
         List<byte[]> copy;
         lock (_lock) copy = _batches.TryGetValue(partition, out var list) ? [.. list] : [];
+        if (slow is not null)
+        {
+            // The data was taken before the pause, as a real replay would have read it.
+            slow.Entered.SetResult();
+            slow.Release.Wait(TimeSpan.FromSeconds(30));
+        }
+
         foreach (var b in copy) yield return b;
     }
 
@@ -66,4 +91,13 @@ internal sealed class InMemoryOffsetsTopic : IOffsetsTopic
 
         return result;
     }
+}
+
+/// <summary>A read of the offsets topic that pauses until released (a slow load).</summary>
+internal sealed class SlowRead
+{
+    /// <summary>Completes when the read has taken its data and starts waiting.</summary>
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ManualResetEventSlim Release { get; } = new();
 }

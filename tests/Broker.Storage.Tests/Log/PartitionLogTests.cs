@@ -225,10 +225,37 @@ public class PartitionLogTests : PartitionLogTestBase
 
         Assert.That(log.OffsetForTimestamp(PartitionLog.LatestTimestamp), Is.EqualTo(new TimestampAndOffset(-1, 7)));
         Assert.That(log.OffsetForTimestamp(PartitionLog.EarliestTimestamp), Is.EqualTo(new TimestampAndOffset(-1, 0)));
-        Assert.That(log.OffsetForTimestamp(PartitionLog.MaxTimestampSpec), Is.EqualTo(new TimestampAndOffset(5002, 3)));
+        Assert.That(log.OffsetForTimestamp(PartitionLog.MaxTimestampSpec), Is.EqualTo(new TimestampAndOffset(5002, 5)), "the record, not its batch");
         Assert.That(log.OffsetForTimestamp(1001), Is.EqualTo(new TimestampAndOffset(1001, 1)));
         Assert.That(log.OffsetForTimestamp(1003), Is.EqualTo(new TimestampAndOffset(5000, 3)));
         Assert.That(log.OffsetForTimestamp(6000), Is.Null);
+    }
+
+    [Test]
+    public void MaxTimestamp_IsTheFirstRecordWithTheLargestTimestamp_AcrossSegmentsOutOfOrder_AndAfterReopen()
+    {
+        PartitionLog log = Open();
+        log.Append(Stamped(1000, 2000));        // offsets 0-1
+        log.Roll();
+        log.Append(Stamped(3000, 9000, 4000));  // offsets 2-4: max at 3
+        log.Append(Stamped(6000));              // offset 5
+        log.Roll();
+        log.Append(Stamped(5000, 9000));        // offsets 6-7: a later tie
+        var expected = new TimestampAndOffset(9000, 3);
+        Assert.That(log.OffsetForTimestamp(PartitionLog.MaxTimestampSpec), Is.EqualTo(expected));
+
+        long end = log.LogEndOffset;
+        log.Dispose();
+        // Reopened without a recovery scan, the segments' max timestamps come from their time indexes.
+        PartitionLog reopened = Open(recoveryPoint: end);
+        Assert.That(reopened.OffsetForTimestamp(PartitionLog.MaxTimestampSpec), Is.EqualTo(expected), "after reopen");
+    }
+
+    private static byte[] Stamped(params long[] timestamps)
+    {
+        var builder = new Broker.Protocol.Records.RecordBatchBuilder(timestamps[0]);
+        foreach (long t in timestamps) builder.Add(null, System.Text.Encoding.UTF8.GetBytes("v" + t), t);
+        return builder.Build();
     }
 
     [Test]
