@@ -150,19 +150,52 @@ public sealed partial class KafkaZkStore(ZooKeeperClient zk)
         }
     }
 
+    /// <summary>
+    /// Test hook: runs after a watched read of a partition state found no node and before the exists-watch is armed,
+    /// so a test can create the node in exactly that window. Null in production.
+    /// </summary>
+    internal Func<string, Task>? BeforeExistsWatch { get; set; }
+
+    /// <summary>
+    /// A partition's state, or null when it has none yet. With <paramref name="watch"/>, a watch is armed in every
+    /// outcome: on the node when it exists, or an exists-watch that fires when it is created. The state may be
+    /// created between the read and the exists call; then the exists call has armed a data watch on a node that
+    /// will not change soon, so the state is read again instead of reporting "no state" (which would leave the caller
+    /// with no leader and no notification to come).
+    /// </summary>
     public async Task<PartitionStateRead?> GetPartitionStateAsync(string topic, int partition, Func<WatchedEvent, Task>? watch = null, CancellationToken ct = default)
     {
         string path = PartitionStateZNode.PathOf(topic, partition);
         try
         {
-            var (data, stat) = await zk.GetDataAsync(path, watch, ct).ConfigureAwait(false);
-            return new PartitionStateRead(PartitionStateZNode.Decode(data, path), stat.Version);
+            return await ReadPartitionStateAsync(path, watch, ct).ConfigureAwait(false);
+        }
+        catch (NoNodeException) when (watch is null)
+        {
+            return null;
         }
         catch (NoNodeException)
         {
-            if (watch is not null) await zk.ExistsAsync(path, watch, ct).ConfigureAwait(false);
+            // A read on a missing node leaves no watch on the server: arm one for the creation.
+        }
+
+        if (BeforeExistsWatch is { } hook) await hook(path).ConfigureAwait(false);
+        if (await zk.ExistsAsync(path, watch, ct).ConfigureAwait(false) is null) return null;
+        try
+        {
+            // Created meanwhile. The exists call armed a data watch, so a deletion from here on still notifies.
+            return await ReadPartitionStateAsync(path, watch, ct).ConfigureAwait(false);
+        }
+        catch (NoNodeException)
+        {
             return null;
         }
+    }
+
+    private async Task<PartitionStateRead> ReadPartitionStateAsync(string path, Func<WatchedEvent, Task>? watch, CancellationToken ct)
+    {
+        var (data, stat) = await zk.GetDataAsync(path, watch, ct).ConfigureAwait(false);
+        return new PartitionStateRead(PartitionStateZNode.Decode(data, path), stat.Version);
     }
 
     /// <summary>Writes <c>/config/topics/&lt;t&gt;</c> then <c>/brokers/topics/&lt;t&gt;</c>, as Kafka's admin path.</summary>

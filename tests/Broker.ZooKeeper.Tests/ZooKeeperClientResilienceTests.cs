@@ -184,6 +184,48 @@ public sealed class ZooKeeperClientResilienceTests
         await Eventually.UntilAsync(async () => await client.ExistsAsync(_root) is not null, "the client recovers after the drop");
     }
 
+    /// <summary>
+    /// ZOOKEEPER-706: after a reconnect the client re-arms its watches with SetWatches. 3,000 watched paths of ~400
+    /// characters (1.2 MB) in one packet exceed the server's jute.maxbuffer (1 MB): the server drops the connection,
+    /// and the watches are lost. Split into bounded packets, every watch survives the reconnect.
+    /// </summary>
+    [Test]
+    public async Task ManyLongWatchedPaths_SurviveReconnect_AndFire()
+    {
+        var server = ZooKeeperServers.Standalone;
+        await using var proxy = new TcpFaultProxy(server.Port);
+        var observer = await ConnectAsync(server.ConnectString);
+        await observer.CreateAsync(_root, ReadOnlyMemory<byte>.Empty);
+        var client = await ConnectAsync(proxy.ConnectString, TimeSpan.FromSeconds(30));
+        var paths = Enumerable.Range(0, 3000).Select(i => $"{_root}/{i:D4}-" + new string('w', 390)).ToList();
+        var watch = new WatchRecorder();
+        foreach (var chunk in paths.Chunk(500))
+        {
+            await Task.WhenAll(chunk.Select(p => client.ExistsAsync(p, watch.OnEvent)));
+        }
+
+        var sessionId = client.SessionId;
+        proxy.Block();
+        await Eventually.UntilAsync(() => Task.FromResult(client.State != ZooKeeperState.Connected), "the client notices the drop");
+        proxy.Unblock();
+        await Eventually.UntilAsync(() => Task.FromResult(client.State == ZooKeeperState.Connected), "the client reconnects");
+        // Created after the reconnect, so only watches the server re-armed from SetWatches can fire.
+        var created = new[] { paths[0], paths[1500], paths[^1] };
+        foreach (var p in created)
+        {
+            await observer.CreateAsync(p, ReadOnlyMemory<byte>.Empty);
+        }
+
+        await watch.WaitForCountAsync(created.Length);
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.SessionId, Is.EqualTo(sessionId));
+            Assert.That(watch.Events.Select(e => e.Path), Is.EquivalentTo(created));
+            Assert.That(watch.Events.Select(e => e.Type), Is.All.EqualTo(WatchedEventType.NodeCreated));
+            Assert.That(client.State, Is.EqualTo(ZooKeeperState.Connected), "the connection stays up after SetWatches");
+        });
+    }
+
     private async Task<ZooKeeperClient> ConnectAsync(string connectString, TimeSpan? sessionTimeout = null, bool autoReestablish = true)
     {
         var client = new ZooKeeperClient(new ZooKeeperClientOptions

@@ -47,6 +47,9 @@ public sealed partial class KafkaController
         }
 
         await ReconcileAsync(AllPartitions(), _stop.Token).ConfigureAwait(false);
+
+        // A returning broker may be the last replica a pending topic deletion waited for.
+        if (_deletionsWaiting.Count > 0) await OnDeletionsRequestedAsync().ConfigureAwait(false);
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(414, Microsoft.Extensions.Logging.LogLevel.Information, "Controller: broker(s) {Brokers} restarted since last seen; moving their leaderships first")]

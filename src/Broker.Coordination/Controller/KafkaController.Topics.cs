@@ -45,19 +45,45 @@ public sealed partial class KafkaController
             await ReconcileAsync(assignment.Partitions.Keys.Select(p => (topic, p)).ToList(), _stop.Token).ConfigureAwait(false);
     }
 
+    /// <summary>Topics whose deletion waits for an offline replica's broker (to log the wait once per topic).</summary>
+    private readonly HashSet<string> _deletionsWaiting = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Carries out the requests under <c>/admin/delete_topics</c>. As Kafka's TopicDeletionManager, a topic with a
+    /// replica on an offline broker is not deleted yet: its znodes (and the request) stay, so the name cannot be
+    /// re-created and the offline broker, when it returns, still finds the request and deletes its local logs (every
+    /// broker deletes the logs of topics listed there whenever it reads the layout). The deletion completes on the
+    /// broker change that makes every replica's broker live again. Brokers that were live drop the topic from their
+    /// view and delete their logs as soon as the request appears.
+    /// </summary>
     private async Task OnDeletionsRequestedAsync()
     {
         var ct = _stop.Token;
         var requested = await _store.GetTopicDeletionsAsync(OnDeletions, ct).ConfigureAwait(false);
+        _deletionsWaiting.IntersectWith(requested);
         foreach (var topic in requested)
         {
+            if (_topics.TryGetValue(topic, out var assignment))
+            {
+                var offline = assignment.Partitions.Values.SelectMany(r => r).Distinct().Where(b => !_live.Contains(b)).Order().ToList();
+                if (offline.Count > 0)
+                {
+                    if (_deletionsWaiting.Add(topic)) LogDeletionWaits(topic, string.Join(",", offline));
+                    continue;
+                }
+            }
+
             // Fence: only the controller in office deletes.
             await _store.FencedMultiAsync(_epochZkVersion, [], ct).ConfigureAwait(false);
             await _store.DeleteRecursiveAsync(TopicZNode.PathOf(topic), ct).ConfigureAwait(false);
             await _store.DeleteRecursiveAsync(TopicConfigZNode.PathOf(topic), ct).ConfigureAwait(false);
             await _store.DeleteRecursiveAsync(DeleteTopicZNode.PathOf(topic), ct).ConfigureAwait(false);
+            _deletionsWaiting.Remove(topic);
             ForgetTopic(topic);
             LogDeleted(topic);
         }
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(415, Microsoft.Extensions.Logging.LogLevel.Warning, "Controller: deletion of topic {Topic} waits for its replicas on offline broker(s) {Brokers}")]
+    private partial void LogDeletionWaits(string topic, string brokers);
 }

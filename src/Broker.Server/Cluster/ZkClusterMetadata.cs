@@ -45,11 +45,14 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         replicas.IsrWriter = new ZkIsrWriter(store, this);
         _onChange = _ =>
         {
+            if (DropWatchNotifications) return Task.CompletedTask;
+            Volatile.Write(ref _watchFired, 1);
             RequestRefresh();
             return Task.CompletedTask;
         };
         store.Client.SessionReestablished += () =>
         {
+            Volatile.Write(ref _watchFired, 1);
             RequestRefresh();
             return Task.CompletedTask;
         };
@@ -69,6 +72,9 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     public IReadOnlyDictionary<string, string> TopicConfig(string topic) =>
         _snapshot.Configs.TryGetValue(topic, out var c) ? c : new Dictionary<string, string>();
 
+    /// <summary>True while <c>/admin/delete_topics/&lt;name&gt;</c> exists, as of the last refresh.</summary>
+    public bool IsDeletionPending(string name) => _snapshot.PendingDeletions.Contains(name);
+
     public bool TryGetTopic(string name, out TopicInfo topic) => _snapshot.Topics.TryGetValue(name, out topic!);
 
     public bool TryGetTopic(KafkaUuid id, out TopicInfo topic)
@@ -80,8 +86,9 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     /// <summary>Reads the layout once (so the broker starts with a complete view) and starts following changes.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        await RefreshAsync(ct).ConfigureAwait(false);
+        await RefreshAsync(reconcile: false, watchFiredBefore: true, ct).ConfigureAwait(false);
         _loop = Task.Run(RunAsync);
+        StartReconcileTimer();
     }
 
     public void RequestRefresh() => _refreshRequests.Writer.TryWrite(true);
@@ -107,9 +114,11 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         {
             await foreach (var request in _refreshRequests.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
+                bool reconcile = Interlocked.Exchange(ref _reconcileDue, 0) == 1;
+                bool watchFired = Interlocked.Exchange(ref _watchFired, 0) == 1;
                 try
                 {
-                    await RefreshAsync(_stop.Token).ConfigureAwait(false);
+                    await RefreshAsync(reconcile, watchFired, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -117,6 +126,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 }
                 catch (Exception ex)
                 {
+                    if (reconcile) Volatile.Write(ref _reconcileDue, 1); // the retry reconciles instead
                     LogRefreshFailed(ex.Message);
                     _ = RetryAsync();
                 }
@@ -139,16 +149,25 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         }
     }
 
-    private async Task RefreshAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads the whole layout (arming every watch again), publishes it and applies it locally. With
+    /// <paramref name="reconcile"/>, first reports hosted partitions whose local role drifted from what was read
+    /// (see <see cref="ReportDrift"/>; <paramref name="watchFiredBefore"/>: a notification arrived since the last one).
+    /// Topics queued for deletion are left out of the view (as Kafka's brokers drop them from their metadata cache
+    /// when deletion starts) and their local logs are deleted, even while the controller waits for other replicas.
+    /// </summary>
+    private async Task RefreshAsync(bool reconcile, bool watchFiredBefore, CancellationToken ct)
     {
         var brokers = await _store.GetBrokersAsync(_onChange, ct).ConfigureAwait(false);
         int controller = await _store.GetControllerIdAsync(_onChange, ct).ConfigureAwait(false);
         await _store.GetConfigChangesAsync(_onChange, ct).ConfigureAwait(false);
+        var deleting = (await _store.GetTopicDeletionsAsync(_onChange, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var live = brokers.Select(b => b.Id).ToHashSet();
         var topics = new Dictionary<string, TopicInfo>(StringComparer.Ordinal);
         var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         foreach (var name in await _store.GetTopicNamesAsync(_onChange, ct).ConfigureAwait(false))
         {
+            if (deleting.Contains(name)) continue;
             var assignment = await _store.GetTopicAsync(name, _onChange, ct).ConfigureAwait(false);
             if (assignment is null) continue;
             var partitions = new List<PartitionInfo>();
@@ -172,7 +191,8 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
 
         var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
         var previous = _snapshot;
-        var next = new Snapshot(nodes, controller, topics, configs);
+        var next = new Snapshot(nodes, controller, topics, configs, deleting);
+        if (reconcile) ReportDrift(next, watchFiredBefore);
         _snapshot = next;
         ApplyLocally(previous, next);
         _published.Notify();
@@ -233,11 +253,10 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             }
         }
 
-        foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)))
+        foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)).Union(next.PendingDeletions))
         {
             foreach (var hosted in _replicas.All.Where(h => h.Id.Topic == gone).ToList()) _fetchers.Unfollow(hosted.Id);
-            _replicas.DeleteTopic(gone);
-            LogTopicDeleted(gone);
+            if (_replicas.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
         }
     }
 
@@ -255,6 +274,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_reconcileTimer is not null) await _reconcileTimer.DisposeAsync().ConfigureAwait(false);
         _refreshRequests.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
@@ -266,9 +286,10 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         IReadOnlyList<BrokerNode> Brokers,
         int ControllerId,
         IReadOnlyDictionary<string, TopicInfo> Topics,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Configs)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Configs,
+        IReadOnlySet<string> PendingDeletions)
     {
-        public static readonly Snapshot Empty = new([], -1, new Dictionary<string, TopicInfo>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
+        public static readonly Snapshot Empty = new([], -1, new Dictionary<string, TopicInfo>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), new HashSet<string>());
     }
 
     [LoggerMessage(500, LogLevel.Warning, "Cluster metadata refresh failed ({Reason}); retrying")]
@@ -277,7 +298,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     [LoggerMessage(501, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is now {Role} (leader epoch {LeaderEpoch})")]
     private partial void LogRole(string topic, int partition, string role, int leaderEpoch);
 
-    [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted; removed its local partitions")]
+    [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted (or is being deleted); removed its local partitions")]
     private partial void LogTopicDeleted(string topic);
 
     [LoggerMessage(549, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is no longer a replica (replicas [{Replicas}]); stopped and deleted the local replica")]

@@ -27,6 +27,9 @@ public sealed partial class BrokerConfig
 
     public bool AutoLeaderRebalanceEnable => Value<bool>("auto.leader.rebalance.enable");
 
+    /// <summary>Period of the cluster-metadata reconcile (ZooKeeper mode), in milliseconds; 0 = off.</summary>
+    public long MetadataReconcileIntervalMs => Value<long>("broker.metadata.reconcile.interval.ms");
+
     public long LeaderImbalanceCheckIntervalSeconds => Value<long>("leader.imbalance.check.interval.seconds");
 
     public int LeaderImbalancePerBrokerPercentage => Value<int>("leader.imbalance.per.broker.percentage");

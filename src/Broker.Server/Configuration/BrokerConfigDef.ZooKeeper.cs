@@ -22,6 +22,10 @@ public static partial class BrokerConfigDef
             "Unanswered requests the broker may have outstanding with ZooKeeper."),
         Bool("zookeeper.set.acl", "false", High,
             "Create znodes with secure ACLs (requires an authenticated ZooKeeper session)."),
+        Long("broker.metadata.reconcile.interval.ms", "30000", AtLeast(0), Low,
+            "Not a Kafka setting. How often a broker re-reads the cluster layout from ZooKeeper even when no watch fired, " +
+            "warns about any hosted partition whose role or leader epoch drifted and repairs it, in milliseconds " +
+            "(a safety net against a lost watch notification). 0 turns it off."),
     ];
 
     private static string? ValidateZooKeeperConnect(string text)

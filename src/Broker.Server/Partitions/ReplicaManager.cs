@@ -3,6 +3,8 @@ using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Storage;
 using Broker.Storage.Log;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Server.Partitions;
 
@@ -10,7 +12,7 @@ namespace Broker.Server.Partitions;
 /// The partitions this broker hosts, by topic and index, and the replication bookkeeping around them (ISR
 /// writer, high-watermark checkpoint). Thread-safe (concurrent dictionary; partitions are thread-safe themselves).
 /// </summary>
-public sealed class ReplicaManager
+public sealed partial class ReplicaManager
 {
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
     private readonly LogManager _logs;
@@ -18,11 +20,14 @@ public sealed class ReplicaManager
     private readonly Lazy<IReadOnlyDictionary<TopicPartition, long>> _checkpointedHighWatermarks;
     private readonly TimeProvider _time;
 
-    public ReplicaManager(LogManager logs, BrokerConfig config, TimeProvider? time = null)
+    private readonly ILogger _logger;
+
+    public ReplicaManager(LogManager logs, BrokerConfig config, TimeProvider? time = null, ILogger<ReplicaManager>? logger = null)
     {
         _logs = logs;
         _config = config;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _checkpointedHighWatermarks = new(() => logs.ReadHighWatermarks());
     }
 
@@ -55,15 +60,29 @@ public sealed class ReplicaManager
     /// (<paramref name="leader"/> true) the partition leads at once with itself as the only in-sync replica; in
     /// ZooKeeper mode it starts as a follower of nobody until the cluster view assigns its role, with the high
     /// watermark it had checkpointed.
+    /// A local log whose <c>partition.metadata</c> names another topic id belongs to a deleted topic of the same name
+    /// (its broker was offline when the deletion ran): it is moved aside to <c>&lt;dir&gt;.&lt;uuid&gt;-delete</c> and
+    /// deleted, with a warning, and the partition starts from an empty log, so none of its records is ever served.
     /// </summary>
     public Partition Host(TopicPartition id, KafkaUuid topicId, LogConfig? config = null, bool leader = true)
     {
         return _partitions.GetOrAdd(id, tp =>
         {
+            var existing = _logs.Get(tp.Topic, tp.Partition);
+            if (existing is not null && !topicId.Equals(KafkaUuid.Zero)
+                && Topics.PartitionMetadataFile.Read(existing.Directory) is { } onDisk && !onDisk.Equals(topicId))
+            {
+                LogStaleLog(tp.Topic, tp.Partition, onDisk.ToString(), topicId.ToString(), existing.LogEndOffset);
+                _logs.DeletePartition(tp.Topic, tp.Partition);
+                existing = null;
+            }
+
             var log = _logs.GetOrCreate(tp.Topic, tp.Partition, config);
             if (Topics.PartitionMetadataFile.Read(log.Directory) is null)
                 Topics.PartitionMetadataFile.Write(log.Directory, topicId);
-            long hw = _checkpointedHighWatermarks.Value.TryGetValue(tp, out var saved) ? saved : 0;
+
+            // A checkpointed high watermark belongs to the log it was taken from: never to a log created just now.
+            long hw = existing is not null && _checkpointedHighWatermarks.Value.TryGetValue(tp, out var saved) ? saved : 0;
             var partition = new Partition(tp, topicId, log, _config.BrokerId, leader, IsrWriter, hw, _time)
             {
                 MinInsyncReplicas = _config.MinInsyncReplicas,
@@ -73,15 +92,18 @@ public sealed class ReplicaManager
         });
     }
 
-    /// <summary>Stops hosting every partition of the topic and deletes their logs.</summary>
-    public void DeleteTopic(string topic)
+    /// <summary>
+    /// Stops hosting every partition of the topic and deletes their logs, hosted or only on disk; returns how many
+    /// logs were deleted.
+    /// </summary>
+    public int DeleteTopic(string topic)
     {
         foreach (var key in _partitions.Keys.Where(k => k.Topic == topic).ToArray())
         {
             _partitions.TryRemove(key, out _);
         }
 
-        _logs.DeleteTopic(topic);
+        return _logs.DeleteTopic(topic);
     }
 
     /// <summary>
@@ -105,4 +127,7 @@ public sealed class ReplicaManager
     /// <summary>Writes every hosted partition's high watermark to the log dirs' checkpoint files.</summary>
     public void CheckpointHighWatermarks() =>
         _logs.CheckpointHighWatermarks(_partitions.Values.ToDictionary(p => p.Id, p => p.HighWatermark));
+
+    [LoggerMessage(505, LogLevel.Warning, "Partition {Topic}-{Partition}: the local log belongs to topic id {OnDisk}, not {Current} (a deleted topic of the same name, log end {LogEnd}); moving it aside and starting an empty log")]
+    private partial void LogStaleLog(string topic, int partition, string onDisk, string current, long logEnd);
 }

@@ -123,7 +123,8 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
 
         if (TopicConfigs.Validate(request.Configs) is { } configError) return TopicCreation.Fail(ErrorCode.InvalidConfig, configError);
         var existing = await store.GetTopicNamesAsync().ConfigureAwait(false);
-        if (existing.Contains(request.Name)) return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{request.Name}' already exists.");
+        if (existing.Contains(request.Name))
+            return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, cluster.IsDeletionPending(request.Name) ? $"Topic '{request.Name}' is marked for deletion." : $"Topic '{request.Name}' already exists.");
         string key = TopicName.CollisionKey(request.Name);
         if (existing.FirstOrDefault(t => TopicName.CollisionKey(t) == key) is { } clash)
             return TopicCreation.Fail(ErrorCode.InvalidTopicException, $"Topic '{request.Name}' collides with existing topic: {clash}");
@@ -155,11 +156,16 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
     public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name)
     {
         if (!config.DeleteTopicEnable) return (ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled.");
-        if (await store.GetTopicAsync(name).ConfigureAwait(false) is null)
+        if (await store.GetTopicAsync(name).ConfigureAwait(false) is not { } topic)
             return (ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
         await store.RequestTopicDeletionAsync(name).ConfigureAwait(false);
         LogDeletionRequested(name);
-        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), ControllerWait).ConfigureAwait(false);
+
+        // Done when this broker's view dropped the topic and the controller removed it, or (as Kafka answers) only
+        // dropped while the controller waits for a replica's offline broker: re-creation is refused until then.
+        var replicas = topic.Partitions.Values.SelectMany(r => r).ToHashSet();
+        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _)
+            && (!cluster.IsDeletionPending(name) || !replicas.All(r => c.Brokers.Any(b => b.Id == r))), ControllerWait).ConfigureAwait(false);
         return gone ? (ErrorCode.None, null) : (ErrorCode.RequestTimedOut, $"Deletion of topic '{name}' was requested but the controller has not completed it yet.");
     }
 

@@ -9,7 +9,7 @@ namespace Broker.IntegrationTests.Cluster;
 
 /// <summary>Three broker processes coordinated by a real ZooKeeper: registration, topics, any-broker access, deletion.</summary>
 [TestFixture]
-public sealed class ThreeBrokerClusterTests
+public sealed partial class ThreeBrokerClusterTests
 {
     private TestCluster _cluster = null!;
 
