@@ -1,0 +1,114 @@
+using Broker.FaultSuite.Workload;
+
+namespace Broker.FaultSuite.Check;
+
+/// <summary>
+/// Jepsen-style checks of one round: every acknowledged value read back exactly once at its acknowledged
+/// (partition, offset) — otherwise lost, misplaced or duplicated —, each producer's values in send order within a
+/// partition, committed group offsets never going backwards, and the longest time without an acknowledgment from the
+/// fault's start until the workload stopped.
+/// </summary>
+public static class Checker
+{
+    public static void Check(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers, FinalRead.Result read,
+        IReadOnlyList<Commit> commits, IReadOnlyDictionary<int, long> committedNow, long faultStartMs, long workloadEndMs)
+    {
+        var acks = producers.SelectMany(p => p.Acks).ToList();
+        result.Acknowledged = acks.Count;
+        result.Failed = producers.Sum(p => p.Failures.Count);
+        var where = read.Records.GroupBy(r => r.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var byPosition = read.Records.GroupBy(r => (r.Partition, r.Offset)).ToDictionary(g => g.Key, g => g.First().Value);
+
+        foreach (var (value, copies) in where.Where(kv => kv.Value.Count > 1))
+        {
+            result.Duplicated += copies.Count - 1;
+            Anomaly(result, $"duplicate: {value} stored {copies.Count} times at {string.Join(", ", copies.Select(c => $"p{c.Partition}@{c.Offset}"))}");
+        }
+
+        foreach (var ack in acks)
+        {
+            if (!where.TryGetValue(ack.Value, out var copies))
+            {
+                result.Lost++;
+                string there = byPosition.TryGetValue((ack.Partition, ack.Offset), out var other) ? $"offset holds {other}" : "offset not in the read";
+                Anomaly(result, $"lost: {ack.Client} {ack.Value} acked at p{ack.Partition}@{ack.Offset} at {Time(ack.AtMs)}; {there}; " +
+                                $"high watermark p{ack.Partition}={read.HighWatermarks[ack.Partition]}");
+            }
+            else if (!copies.Any(c => c.Partition == ack.Partition && c.Offset == ack.Offset))
+            {
+                result.Misplaced++;
+                Anomaly(result, $"misplaced: {ack.Client} {ack.Value} acked at p{ack.Partition}@{ack.Offset}, stored at " +
+                                string.Join(", ", copies.Select(c => $"p{c.Partition}@{c.Offset}")));
+            }
+        }
+
+        foreach (var group in read.Records.GroupBy(r => (r.Partition, Client: r.Value.Split('-')[0])))
+        {
+            long last = -1;
+            foreach (var r in group.OrderBy(r => r.Offset))
+            {
+                long n = long.Parse(r.Value.Split('-')[1]);
+                if (n <= last)
+                {
+                    // kafkajs gives each request the partition's next sequence when it is sent and rolls it back when
+                    // the request fails, so concurrent send() calls may be stored in another order than they were
+                    // called: a client property, noted but not counted. librdkafka keeps one ordered sequence.
+                    if (group.Key.Client == "js") result.ClientOrderNotes++;
+                    else
+                    {
+                        result.OutOfOrder++;
+                        Anomaly(result, $"order: {r.Value} at p{r.Partition}@{r.Offset} after {group.Key.Client}-{last}");
+                    }
+                }
+
+                last = Math.Max(last, n);
+            }
+        }
+
+        foreach (var partition in commits.GroupBy(c => c.Partition))
+        {
+            long last = -1;
+            foreach (var c in partition)
+            {
+                if (c.Offset < last)
+                {
+                    result.CommitRegressions++;
+                    Anomaly(result, $"commit regression: p{c.Partition} committed {c.Offset} at {Time(c.AtMs)} after {last}");
+                }
+
+                last = Math.Max(last, c.Offset);
+            }
+
+            if (committedNow.TryGetValue(partition.Key, out long now) && now < last)
+            {
+                result.CommitRegressions++;
+                Anomaly(result, $"commit regression: p{partition.Key} committed offset is {now} at the end, after a successful commit of {last}");
+            }
+        }
+
+        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
+        result.LongestUnavailableSeconds = producers.Max(p => LongestGapMs(p.Acks, faultStartMs, workloadEndMs)) / 1000.0;
+    }
+
+    /// <summary>The longest interval inside [from, to] without an acknowledgment.</summary>
+    public static long LongestGapMs(IReadOnlyList<Ack> acks, long from, long to)
+    {
+        long previous = from, longest = 0;
+        foreach (long t in acks.Select(a => a.AtMs).Where(t => t >= from && t <= to).Order())
+        {
+            longest = Math.Max(longest, t - previous);
+            previous = t;
+        }
+
+        return Math.Max(longest, to - previous);
+    }
+
+    private static void Anomaly(ScenarioResult result, string text)
+    {
+        // Keep the report readable: the first 40 of each run are listed, the counts carry the rest.
+        if (result.Anomalies.Count < 40) result.Anomalies.Add(text);
+        else if (result.Anomalies.Count == 40) result.Anomalies.Add("… (more; see the counts)");
+    }
+
+    public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("HH:mm:ss.fff");
+}

@@ -1,0 +1,65 @@
+using Broker.FaultSuite;
+using Broker.FaultSuite.Check;
+using Broker.FaultSuite.Net;
+using Broker.FaultSuite.Report;
+using Broker.FaultSuite.Scenarios;
+
+// Usage: Broker.FaultSuite [--scenario NAME]... [--rounds N] [--ci] [--report PATH] [--runs DIR]
+// Expects the namespaces of bin/fault-test.sh (kn1..kn3, kn10..kn12 on kbr0). Exit 0 only when every round passed.
+var names = new List<string>();
+int rounds = 1;
+bool ci = false;
+string? reportPath = null;
+string runs = Path.Combine(Broker.TestKit.RepoPaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--scenario": names.Add(args[++i]); break;
+        case "--rounds": rounds = int.Parse(args[++i]); break;
+        case "--ci": ci = true; break;
+        case "--report": reportPath = args[++i]; break;
+        case "--runs": runs = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+    }
+}
+
+try
+{
+    Shell.InNamespace(Hosts.BrokerNamespace(1), "true");
+}
+catch (Exception e)
+{
+    Console.WriteLine($"fault suite: FAIL: the test namespaces are not there or not usable ({e.Message.Trim()}); run bin/fault-test.sh as root");
+    return 1;
+}
+
+var scenarios = names.Count > 0 ? names.Select(Catalog.Find).ToList()
+    : ci ? Catalog.Ci.Select(Catalog.Find).ToList() : Catalog.All.ToList();
+var started = DateTime.UtcNow;
+var results = new List<ScenarioResult>();
+Console.WriteLine($"fault suite: {scenarios.Count} scenario(s) × {rounds} round(s); evidence under {runs}");
+foreach (var scenario in scenarios)
+{
+    for (int round = 1; round <= rounds; round++)
+    {
+        Console.WriteLine($"== {scenario.Name} round {round} ({DateTime.UtcNow:HH:mm:ss})");
+        var r = await ScenarioRunner.RunAsync(scenario, round, runs);
+        results.Add(r);
+        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, misplaced {r.Misplaced}, " +
+                          $"order {r.OutOfOrder}, commit regressions {r.CommitRegressions}, replicas identical {r.ReplicasIdentical}, " +
+                          $"longest unavailable {r.LongestUnavailableSeconds:0.0} s: {(r.Passed ? "pass" : "FAIL")}");
+        foreach (var a in r.Anomalies) Console.WriteLine($"   ! {a}");
+    }
+}
+
+if (reportPath is not null)
+{
+    string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
+    File.WriteAllText(reportPath, MarkdownReport.Render(results, started, commit));
+    Console.WriteLine($"report written to {reportPath}");
+}
+
+int failed = results.Count(r => !r.Passed);
+Console.WriteLine($"fault suite: {results.Count - failed} passed, {failed} failed");
+return failed == 0 ? 0 : 1;

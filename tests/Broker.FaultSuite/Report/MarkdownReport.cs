@@ -1,0 +1,52 @@
+using System.Text;
+using Broker.FaultSuite.Check;
+using Broker.FaultSuite.Scenarios;
+
+namespace Broker.FaultSuite.Report;
+
+/// <summary>docs/reliability.md: the matrix (scenario × round) with its figures, the promise per scenario, every anomaly.</summary>
+public static class MarkdownReport
+{
+    public static string Render(IReadOnlyList<ScenarioResult> results, DateTime startedUtc, string brokerCommit)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Reliability under faults (bin/fault-test.sh)").AppendLine();
+        md.AppendLine($"Measured {startedUtc:yyyy-MM-dd HH:mm} UTC on broker commit `{brokerCommit}` by `bin/fault-test.sh` " +
+                      "(tests/Broker.FaultSuite). Generated file: rerun the script to refresh it.").AppendLine();
+        md.AppendLine("**Set-up.** Three brokers and ZooKeeper (one server; three for the ensemble scenario), each in its own network " +
+                      "namespace on a bridge (10.77.0.0/24); faults are iptables DROP rules inside a namespace, SIGSTOP/SIGCONT and " +
+                      "kill -9. Topic: 3 partitions, RF 3, min.insync.replicas=2, unclean election off; 6 s ZooKeeper sessions, " +
+                      "replica.lag.time.max.ms 10 s. Workload: a librdkafka (Confluent.Kafka 2.16) and a kafkajs 2.2.4 idempotent " +
+                      "acks=all producer, 60 records/s each, every acknowledgment recorded; one consumer-group member committing " +
+                      "every 250 ms; a final full read. Faults last 15 s unless said otherwise. The target is the leader of partition 0.").AppendLine();
+        md.AppendLine("**Checks.** Every acknowledged record read back exactly once at its acknowledged partition and offset (*lost*: " +
+                      "not found; *misplaced*: found elsewhere; *dup*: any value stored twice), each producer's order kept per " +
+                      "partition, committed group offsets never going backwards, replicas byte-identical below the high watermark " +
+                      "after healing (segment files compared after a graceful stop). *Unavailable* is the longest time without any " +
+                      "acknowledgment for one producer, from the fault's start until the workload stopped.").AppendLine();
+        md.AppendLine("| Scenario | Round | Acked | Lost | Dup | Misplaced | Order | Commit regressions | Replicas identical | Longest unavailable (s) | Result |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+            md.AppendLine($"| {r.Scenario} | {r.Round} | {r.Acknowledged} | {r.Lost} | {r.Duplicated} | {r.Misplaced} | {r.OutOfOrder} | " +
+                          $"{r.CommitRegressions} | {(r.ReplicasIdentical ? "yes" : "**no**")} | {r.LongestUnavailableSeconds:0.0} | {(r.Passed ? "pass" : "**FAIL**")} |");
+        md.AppendLine();
+        md.AppendLine("## What Kafka promises per scenario").AppendLine();
+        foreach (var name in results.Select(r => r.Scenario).Distinct())
+            md.AppendLine($"- **{name}**: {Catalog.Find(name).Promise}");
+        md.AppendLine();
+        md.AppendLine("## Anomalies and notes").AppendLine();
+        foreach (var r in results)
+        {
+            md.AppendLine($"### {r.Scenario}, round {r.Round}").AppendLine();
+            md.AppendLine(r.Notes.Length > 0 ? r.Notes : "(no notes)").AppendLine();
+            if (r.Anomalies.Count == 0) md.AppendLine("No anomaly.").AppendLine();
+            else
+            {
+                foreach (var a in r.Anomalies) md.AppendLine($"- {a}");
+                md.AppendLine();
+            }
+        }
+
+        return md.ToString();
+    }
+}
