@@ -17,8 +17,15 @@ public sealed class KillAndRestartLeader : Scenario
             int leader = await c.LeaderAsync();
             c.Event($"kill -9 broker {leader} (leader of p0), restart at once");
             c.Cluster.Broker(leader).Process.Kill();
-            await c.Cluster.Broker(leader).StartAsync();
-            c.Event($"broker {leader} ready again");
+            await using (var probe = new Check.MetadataProbe(c.Cluster.Broker(leader).Bootstrap, c.Topic, 3))
+            {
+                await c.Cluster.Broker(leader).StartAsync();
+                c.Event($"broker {leader} ready again");
+                await c.HoldAsync(TimeSpan.FromSeconds(3));
+                c.Event($"metadata probe of broker {leader}: {probe.Answers} answers");
+                foreach (var answer in probe.PartialAnswers) c.Anomaly("partial metadata: " + answer);
+            }
+
             await c.HoldAsync(TimeSpan.FromSeconds(10));
         }
     }

@@ -24,6 +24,13 @@ public sealed class ScenarioContext(FaultCluster cluster, string topic, int part
         Console.WriteLine($"    {DateTime.UtcNow:HH:mm:ss.fff} {text}");
     }
 
+    /// <summary>A violation the scenario itself observed (with its evidence).</summary>
+    public void Anomaly(string text)
+    {
+        result.Anomalies.Add(text);
+        Event("ANOMALY " + text);
+    }
+
     /// <summary>The current leader of partition 0 per ZooKeeper (waits up to 30 s for one).</summary>
     public async Task<int> LeaderAsync()
     {
