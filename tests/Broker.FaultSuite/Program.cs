@@ -11,6 +11,12 @@ int rounds = 1;
 bool ci = false;
 string? reportPath = null;
 string runs = Path.Combine(Broker.TestKit.RepoPaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+if (args is ["--dump", var dumpDir, var dumpTopic, var dumpPartition, ..])
+{
+    LogDump.Print(dumpDir, dumpTopic, int.Parse(dumpPartition), args.Length > 4 ? long.Parse(args[4]) : 0, args.Length > 5 ? long.Parse(args[5]) : long.MaxValue);
+    return 0;
+}
+
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -46,7 +52,7 @@ foreach (var scenario in scenarios)
         Console.WriteLine($"== {scenario.Name} round {round} ({DateTime.UtcNow:HH:mm:ss})");
         var r = await ScenarioRunner.RunAsync(scenario, round, runs);
         results.Add(r);
-        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, misplaced {r.Misplaced}, " +
+        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, kafkajs sequence reuse lost/dup {r.ClientLost}/{r.ClientDuplicated}, misplaced {r.Misplaced}, " +
                           $"order {r.OutOfOrder}, commit regressions {r.CommitRegressions}, replicas identical {r.ReplicasIdentical}, " +
                           $"longest unavailable {r.LongestUnavailableSeconds:0.0} s: {(r.Passed ? "pass" : "FAIL")}");
         foreach (var a in r.Anomalies) Console.WriteLine($"   ! {a}");

@@ -70,7 +70,8 @@ public static class ScenarioRunner
             var read = FinalRead.Read(cluster.Bootstrap, Topic, PartitionCount, maxAcked);
             Checker.Check(result, producers, read, consumer.Commits, committed, faultStart, workloadEnd);
             result.Notes = $"failed sends {result.Failed} ({FailureSummary(producers)}); group commits {consumer.Commits.Count}, " +
-                           $"commit errors {consumer.CommitErrors.Count}; kafkajs records stored out of call order {result.ClientOrderNotes}";
+                           $"commit errors {consumer.CommitErrors.Count}; kafkajs records stored out of call order {result.ClientOrderNotes}; " +
+                           $"acknowledged without an offset {result.AckedWithoutOffset}";
             WriteEvidence(runDirectory, producers, read);
 
             cluster.StopBrokers();

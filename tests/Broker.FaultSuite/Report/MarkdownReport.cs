@@ -24,10 +24,10 @@ public static class MarkdownReport
                       "partition, committed group offsets never going backwards, replicas byte-identical below the high watermark " +
                       "after healing (segment files compared after a graceful stop). *Unavailable* is the longest time without any " +
                       "acknowledgment for one producer, from the fault's start until the workload stopped.").AppendLine();
-        md.AppendLine("| Scenario | Round | Acked | Lost | Dup | Misplaced | Order | Commit regressions | Replicas identical | Longest unavailable (s) | Result |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| Scenario | Round | Acked | Lost | Dup | kafkajs seq. reuse: lost / dup | Misplaced | Order | Commit regressions | Replicas identical | Longest unavailable (s) | Result |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
-            md.AppendLine($"| {r.Scenario} | {r.Round} | {r.Acknowledged} | {r.Lost} | {r.Duplicated} | {r.Misplaced} | {r.OutOfOrder} | " +
+            md.AppendLine($"| {r.Scenario} | {r.Round} | {r.Acknowledged} | {r.Lost} | {r.Duplicated} | {r.ClientLost} / {r.ClientDuplicated} | {r.Misplaced} | {r.OutOfOrder} | " +
                           $"{r.CommitRegressions} | {(r.ReplicasIdentical ? "yes" : "**no**")} | {r.LongestUnavailableSeconds:0.0} | {(r.Passed ? "pass" : "**FAIL**")} |");
         md.AppendLine();
         md.AppendLine("## What Kafka promises per scenario").AppendLine();

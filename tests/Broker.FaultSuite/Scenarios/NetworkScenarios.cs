@@ -80,3 +80,26 @@ public sealed class AsymmetricPartition : Scenario
         c.HealAll();
     }
 }
+
+/// <summary>
+/// One direction: the leader of partition 0 receives the clients' requests but its answers to them are dropped, so
+/// produce requests are appended and replicated while the producers time out and retry.
+/// </summary>
+public sealed class LeaderAnswersLost : Scenario
+{
+    public override string Name => "leader-answers-lost";
+
+    public override string Promise =>
+        "Requests are appended but their answers never arrive; an idempotent producer retries the same batches with the " +
+        "same sequence numbers and the broker answers the duplicates with the original offsets: no acknowledged write is " +
+        "lost and nothing is stored twice.";
+
+    public override async Task InjectAsync(ScenarioContext c)
+    {
+        int leader = await c.LeaderAsync();
+        c.Event($"broker {leader} (leader of p0) drops its packets to the clients ({Hosts.ClientAddress}); requests still arrive");
+        Shell.InNamespace(Hosts.BrokerNamespace(leader), "iptables", "-A", "OUTPUT", "-d", Hosts.ClientAddress, "-j", "DROP");
+        await c.HoldAsync();
+        c.HealAll();
+    }
+}
