@@ -23,6 +23,9 @@ teardown() {
     ip link del "v$ns" 2>/dev/null
   done
   ip link del "$BRIDGE" 2>/dev/null
+  # tmpfs log directories of the disk-full scenario, if a crashed run left them mounted.
+  grep -o " $BROKER_BUILD_DIR/fault-runs/[^ ]*" /proc/mounts 2>/dev/null | xargs -r -n1 umount -l 2>/dev/null
+  [ -n "${suite_copy:-}" ] && rm -rf "$suite_copy"
   return 0
 }
 
@@ -59,5 +62,8 @@ fi
 
 report=()
 [ "$full" = 1 ] && report=(--report "$BROKER_HOME/docs/reliability.md")
-BROKER_COMMIT=$(git -C "$BROKER_HOME" rev-parse --short HEAD 2>/dev/null || echo unknown) \
-  dotnet "tests/Broker.FaultSuite/bin/Release/net10.0/Broker.FaultSuite.dll" "${args[@]}" "${report[@]}"
+# Run a copy, so that rebuilding the suite during a long run does not pull files from under it.
+suite_copy=$(mktemp -d /tmp/fault-suite.XXXXXX)
+cp -r tests/Broker.FaultSuite/bin/Release/net10.0/. "$suite_copy/"
+BROKER_HOME="$BROKER_HOME" BROKER_COMMIT=$(git -C "$BROKER_HOME" rev-parse --short HEAD 2>/dev/null || echo unknown) \
+  dotnet "$suite_copy/Broker.FaultSuite.dll" "${args[@]}" "${report[@]}"

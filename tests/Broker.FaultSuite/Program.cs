@@ -10,7 +10,7 @@ var names = new List<string>();
 int rounds = 1;
 bool ci = false;
 string? reportPath = null;
-string runs = Path.Combine(Broker.TestKit.RepoPaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+string runs = Path.Combine(SuitePaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
 if (args is ["--dump", var dumpDir, var dumpTopic, var dumpPartition, ..])
 {
     LogDump.Print(dumpDir, dumpTopic, int.Parse(dumpPartition), args.Length > 4 ? long.Parse(args[4]) : 0, args.Length > 5 ? long.Parse(args[5]) : long.MaxValue);

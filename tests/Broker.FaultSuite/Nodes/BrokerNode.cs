@@ -36,9 +36,9 @@ public sealed class BrokerNode : IDisposable
         };
         ConfigPath = Path.Combine(home, "server.properties");
         File.WriteAllLines(ConfigPath, settings.Select(kv => $"{kv.Key}={kv.Value}"));
-        _process = new NamespacedProcess(Hosts.BrokerNamespace(id), "dotnet", [RepoPaths.BrokerDll, ConfigPath],
+        _process = new NamespacedProcess(Hosts.BrokerNamespace(id), "dotnet", [SuitePaths.BrokerDll, ConfigPath],
             Path.Combine(runDirectory, $"broker{id}.log"),
-            new Dictionary<string, string> { ["BROKER_LOG_DIR"] = Path.Combine(home, "logs"), ["BROKER_HOME"] = RepoPaths.Root });
+            new Dictionary<string, string> { ["BROKER_LOG_DIR"] = Path.Combine(home, "logs"), ["BROKER_HOME"] = SuitePaths.Root });
     }
 
     public int Id { get; }

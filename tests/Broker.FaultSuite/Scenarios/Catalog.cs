@@ -6,7 +6,7 @@ public static class Catalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new KillAndRestartLeader(), new LeaderIsolatedFromFollowers(), new LeaderIsolatedFromZooKeeper(), new PauseLeader(),
-        new AsymmetricPartition(), new LeaderAnswersLost(), new LeaderIsolatedFromClients(), new PauseController(), new PauseZooKeeper(), new KillAll(),
+        new AsymmetricPartition(), new LeaderAnswersLost(), new LeaderIsolatedFromClients(), new PauseController(), new PauseZooKeeper(), new KillAll(), new ZooKeeperEnsembleLoss(), new DiskFull(),
     ];
 
     /// <summary>bin/fault-test.sh --ci: one round each, a few minutes in all.</summary>

@@ -11,7 +11,7 @@ namespace Broker.FaultSuite.Workload;
 /// </summary>
 public sealed class KafkaJsProducer : IProducerWorkload
 {
-    public static string ScriptDirectory => Path.Combine(RepoPaths.Root, "tests", "Broker.FaultSuite", "js");
+    public static string ScriptDirectory => Path.Combine(SuitePaths.Root, "tests", "Broker.FaultSuite", "js");
 
     private readonly ProcessStartInfo _psi;
     private readonly string _logPath;
