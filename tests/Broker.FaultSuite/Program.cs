@@ -5,12 +5,21 @@ using Broker.FaultSuite.Report;
 using Broker.FaultSuite.Scenarios;
 
 // Usage: Broker.FaultSuite [--scenario NAME]... [--rounds N] [--ci] [--report PATH] [--runs DIR]
+//        Broker.FaultSuite --render RUNS/results.json REPORT.md     (rewrite a report from saved results)
+//        Broker.FaultSuite --dump LOGDIR TOPIC PARTITION [FROM TO]  (batch headers of a partition's segments)
 // Expects the namespaces of bin/fault-test.sh (kn1..kn3, kn10..kn12 on kbr0). Exit 0 only when every round passed.
 var names = new List<string>();
 int rounds = 1;
 bool ci = false;
 string? reportPath = null;
 string runs = Path.Combine(SuitePaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+if (args is ["--render", var resultsJson, var reportOut])
+{
+    var saved = System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(resultsJson))!;
+    File.WriteAllText(reportOut, MarkdownReport.Render(saved.Results, saved.StartedUtc, saved.Commit));
+    return 0;
+}
+
 if (args is ["--dump", var dumpDir, var dumpTopic, var dumpPartition, ..])
 {
     LogDump.Print(dumpDir, dumpTopic, int.Parse(dumpPartition), args.Length > 4 ? long.Parse(args[4]) : 0, args.Length > 5 ? long.Parse(args[5]) : long.MaxValue);
@@ -59,9 +68,11 @@ foreach (var scenario in scenarios)
     }
 }
 
+string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
+File.WriteAllText(Path.Combine(runs, "results.json"),
+    System.Text.Json.JsonSerializer.Serialize(new SavedRun(started, commit, results), new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 if (reportPath is not null)
 {
-    string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
     File.WriteAllText(reportPath, MarkdownReport.Render(results, started, commit));
     Console.WriteLine($"report written to {reportPath}");
 }

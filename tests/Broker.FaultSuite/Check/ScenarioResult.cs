@@ -1,6 +1,7 @@
 namespace Broker.FaultSuite.Check;
 
 /// <summary>The figures of one scenario round; <see cref="Anomalies"/> lists every violation with its evidence.</summary>
+[System.Text.Json.Serialization.JsonObjectCreationHandling(System.Text.Json.Serialization.JsonObjectCreationHandling.Populate)]
 public sealed class ScenarioResult
 {
     public required string Scenario { get; init; }

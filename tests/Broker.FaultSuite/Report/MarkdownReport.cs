@@ -30,6 +30,18 @@ public static class MarkdownReport
             md.AppendLine($"| {r.Scenario} | {r.Round} | {r.Acknowledged} | {r.Lost} | {r.Duplicated} | {r.ClientLost} / {r.ClientDuplicated} | {r.Misplaced} | {r.OutOfOrder} | " +
                           $"{r.CommitRegressions} | {(r.ReplicasIdentical ? "yes" : "**no**")} | {r.LongestUnavailableSeconds:0.0} | {(r.Passed ? "pass" : "**FAIL**")} |");
         md.AppendLine();
+        md.AppendLine("**kafkajs sequence reuse** (column apart; not a broker fault: Apache Kafka answers the same way). kafkajs 2.2.4 " +
+                      "gives a produce request the partition's next sequence number when it sends it and, when the request fails on " +
+                      "the client side (request timeout, connection reset), rolls the sequence back (`src/producer/sendMessages.js`: " +
+                      "`updateSequence(-n)` in the catch around `broker.produce`) although the broker may already have appended it. " +
+                      "The next `send()` to that partition (another call waiting for the per-broker lock) then goes out with the " +
+                      "*same* producer id, epoch and sequence but other records; the broker takes it for a retry of the appended " +
+                      "batch and, as Kafka does, answers success with the original batch's offset. That `send()` is acknowledged " +
+                      "but its records are never stored; the failed call retries with the next sequence and its records are " +
+                      "stored a second time. Signature: a kafkajs value acknowledged at an offset that holds another kafkajs value, " +
+                      "which is stored twice. kafkajs's order across concurrent `send()` calls is not kept either (not counted).").AppendLine();
+        md.AppendLine("**Acks without offset.** librdkafka reports some records of a retried, possibly-persisted batch as delivered " +
+                      "with offset -1001 (unknown); those are checked for presence and uniqueness only.").AppendLine();
         md.AppendLine("## What Kafka promises per scenario").AppendLine();
         foreach (var name in results.Select(r => r.Scenario).Distinct())
             md.AppendLine($"- **{name}**: {Catalog.Find(name).Promise}");
