@@ -36,7 +36,8 @@ public sealed class MetadataProbe : IAsyncDisposable
         {
             try
             {
-                var r = await ExternalProcess.RunAsync("kcat", ["-L", "-b", _bootstrap, "-t", _topic, "-J", "-m", "2"], timeout: TimeSpan.FromSeconds(10));
+                var r = await ExternalProcess.RunAsync("kcat", ["-L", "-b", _bootstrap, "-t", _topic, "-J", "-m", "2"],
+                    timeout: TimeSpan.FromSeconds(10), workingDirectory: SuitePaths.Root);
                 if (r.ExitCode == 0 && r.StandardOutput.TrimStart().StartsWith('{'))
                 {
                     Interlocked.Increment(ref _answers);
