@@ -5,7 +5,7 @@ using Broker.FaultSuite.Report;
 using Broker.FaultSuite.Scenarios;
 
 // Usage: Broker.FaultSuite [--scenario NAME]... [--rounds N] [--ci] [--report PATH] [--runs DIR]
-//        Broker.FaultSuite --render RUNS/results.json REPORT.md     (rewrite a report from saved results)
+//        Broker.FaultSuite --render REPORT.md RUNS/results.json...  (rewrite a report from saved results, merged)
 //        Broker.FaultSuite --dump LOGDIR TOPIC PARTITION [FROM TO]  (batch headers of a partition's segments)
 // Expects the namespaces of bin/fault-test.sh (kn1..kn3, kn10..kn12 on kbr0). Exit 0 only when every round passed.
 var names = new List<string>();
@@ -13,10 +13,14 @@ int rounds = 1;
 bool ci = false;
 string? reportPath = null;
 string runs = Path.Combine(SuitePaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-if (args is ["--render", var resultsJson, var reportOut])
+if (args is ["--render", var reportOut, .. var resultFiles] && resultFiles.Length > 0)
 {
-    var saved = System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(resultsJson))!;
-    File.WriteAllText(reportOut, MarkdownReport.Render(saved.Results, saved.StartedUtc, saved.Commit));
+    // Several runs merge: a later file's (scenario, round) replaces an earlier one's; rows in catalog order.
+    var runsSaved = resultFiles.Select(f => System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(f))!).ToList();
+    var merged = new Dictionary<(string, int), ScenarioResult>();
+    foreach (var r in runsSaved.SelectMany(s => s.Results)) merged[(r.Scenario, r.Round)] = r;
+    var ordered = merged.Values.OrderBy(r => Catalog.All.ToList().FindIndex(s => s.Name == r.Scenario)).ThenBy(r => r.Round).ToList();
+    File.WriteAllText(reportOut, MarkdownReport.Render(ordered, runsSaved.Min(s => s.StartedUtc), string.Join(", ", runsSaved.Select(s => s.Commit).Distinct())));
     return 0;
 }
 

@@ -111,7 +111,8 @@ public static class Checker
         }
 
         foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
-        result.LongestUnavailableSeconds = producers.Max(p => LongestGapMs(p.Acks, faultStartMs, workloadEndMs)) / 1000.0;
+        foreach (var p in producers) result.LongestUnavailableByClient[p.Name] = LongestGapMs(p.Acks, faultStartMs, workloadEndMs) / 1000.0;
+        result.LongestUnavailableSeconds = result.LongestUnavailableByClient.Values.Max();
     }
 
     /// <summary>The longest interval inside [from, to] without an acknowledgment.</summary>

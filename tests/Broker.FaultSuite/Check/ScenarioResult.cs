@@ -27,6 +27,9 @@ public sealed class ScenarioResult
     public long AckedWithoutOffset { get; set; }
     public bool ReplicasIdentical { get; set; } = true;
     public double LongestUnavailableSeconds { get; set; }
+
+    /// <summary>Longest time without an acknowledgment per producer (librdkafka, kafkajs), seconds.</summary>
+    public Dictionary<string, double> LongestUnavailableByClient { get; set; } = [];
     public string Notes { get; set; } = "";
     public List<string> Anomalies { get; } = [];
     public List<string> Events { get; } = [];

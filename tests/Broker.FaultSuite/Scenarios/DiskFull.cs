@@ -44,6 +44,15 @@ public sealed class DiskFull : Scenario
         }
 
         await c.HoldAsync();
+        // Kafka takes a failed log directory offline at the first I/O error (with one directory, the broker halts), so
+        // after 15 s the full broker must neither lead nor be in an ISR.
+        for (int p = 0; p < c.Partitions; p++)
+        {
+            if (await c.Cluster.PartitionStateAsync(c.Topic, p) is var (leader, epoch, isr) && (leader == BrokerId || isr.Contains(BrokerId)))
+                c.Anomaly($"disk full: after {ScenarioContext.FaultDuration.TotalSeconds:0} s broker {BrokerId} still {(leader == BrokerId ? "leads" : "is in the ISR of")} " +
+                          $"p{p} (leader {leader} epoch {epoch} isr [{string.Join(",", isr)}]); its appends fail with ENOSPC (see broker{BrokerId}.log)");
+        }
+
         File.Delete(filler);
         c.Event($"space freed; broker {BrokerId} {(c.Cluster.Broker(BrokerId).Process.IsRunning ? "still running" : "had exited: restarting it")}");
         if (!c.Cluster.Broker(BrokerId).Process.IsRunning) await c.Cluster.Broker(BrokerId).StartAsync();
