@@ -4,6 +4,8 @@
 # producers, a committing consumer group, a final read and the checks (see tests/Broker.FaultSuite).
 # Usage: bin/fault-test.sh [--scenario NAME]... [--rounds N] [--ci]
 #   no scenario: the whole matrix, and docs/reliability.md is rewritten; --ci: the short set (one round each).
+# Environment: FAULT_RATE (records/s per producer, default 60), FAULT_RDKAFKA_DEBUG (librdkafka debug contexts).
+# Evidence (broker/ZooKeeper logs, data, acks, reads, client logs, results.json) stays in .build/fault-runs/<time>/.
 # Needs root (network namespaces, iptables). Namespaces, veths and the bridge are removed on exit, also on failure.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -15,7 +15,8 @@ public static class ScenarioRunner
 {
     private const string Topic = "faults";
     private const int PartitionCount = 3;
-    private const int RatePerClient = 60;
+    /// <summary>Records per second per producer; FAULT_RATE overrides it (e.g. to widen the window of a race).</summary>
+    private static readonly int RatePerClient = int.TryParse(Environment.GetEnvironmentVariable("FAULT_RATE"), out int rate) ? rate : 60;
 
     public static async Task<ScenarioResult> RunAsync(Scenario scenario, int round, string runRoot)
     {
