@@ -30,6 +30,9 @@ public static class ScenarioRunner
         {
             cluster = await FaultCluster.StartAsync(runDirectory, scenario.ZooKeepers, id => scenario.LogDirOf(id, runDirectory));
             await cluster.CreateTopicAsync(Topic, PartitionCount);
+            foreach (var problem in await MetadataProbe.EveryBrokerKnowsLeadersAsync(cluster.Brokers.Select(b => b.Bootstrap), Topic, 3,
+                         PartitionCount, TimeSpan.FromSeconds(20)))
+                result.Anomalies.Add("metadata: " + problem);
             var context = new ScenarioContext(cluster, Topic, PartitionCount, result);
             context.Event("cluster up: " + await cluster.DescribeAsync(Topic, PartitionCount));
             producers.Add(new ConfluentProducer(cluster.Bootstrap, Topic, PartitionCount, RatePerClient));
@@ -112,7 +115,7 @@ public static class ScenarioRunner
         while (producers.Any(p => p.Acks.Count < count))
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"workload did not start: {string.Join(", ", producers.Select(p => $"{p.Name} {p.Acks.Count} acks, fatal {p.Fatal}"))}");
+                throw new TimeoutException($"stall: the workload did not start on the healthy cluster in {timeout.TotalSeconds:0} s: {string.Join(", ", producers.Select(p => $"{p.Name} {p.Acks.Count} acks, fatal {p.Fatal}"))}");
             await Task.Delay(100);
         }
     }

@@ -67,6 +67,45 @@ public sealed class MetadataProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks each broker once for the topic's metadata (kcat -L) until every answer lists all brokers and a leader for
+    /// every partition, up to <paramref name="timeout"/>; returns the last unsatisfying answer per broker (empty: all good).
+    /// </summary>
+    public static async Task<List<string>> EveryBrokerKnowsLeadersAsync(IEnumerable<string> bootstraps, string topic, int brokers, int partitions, TimeSpan timeout)
+    {
+        var pending = bootstraps.ToDictionary(b => b, _ => "no answer");
+        var deadline = DateTime.UtcNow + timeout;
+        while (pending.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var bootstrap in pending.Keys.ToList())
+            {
+                var r = await ExternalProcess.RunAsync("kcat", ["-L", "-b", bootstrap, "-t", topic, "-J", "-m", "2"],
+                    timeout: TimeSpan.FromSeconds(10), workingDirectory: SuitePaths.Root);
+                try
+                {
+                    using var doc = JsonDocument.Parse(r.StandardOutput);
+                    var root = doc.RootElement;
+                    var brokerIds = root.GetProperty("brokers").EnumerateArray().Select(b => b.GetProperty("id").GetInt32()).ToList();
+                    var leaders = root.GetProperty("topics").EnumerateArray()
+                        .SelectMany(t => t.TryGetProperty("partitions", out var ps) ? ps.EnumerateArray().Select(p => p.GetProperty("leader").GetInt32()) : [])
+                        .ToList();
+                    if (brokerIds.Count == brokers && leaders.Count == partitions && leaders.All(l => l >= 0)) pending.Remove(bootstrap);
+                    else pending[bootstrap] = $"{DateTime.UtcNow:HH:mm:ss.fff} brokers [{string.Join(",", brokerIds)}], leaders [{string.Join(",", leaders)}]: " +
+                                              r.StandardOutput.Trim();
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    pending[bootstrap] = $"{DateTime.UtcNow:HH:mm:ss.fff} unreadable answer (exit {r.ExitCode}): {r.StandardOutput.Trim()} {r.StandardError.Trim()}";
+                }
+            }
+
+            if (pending.Count > 0) await Task.Delay(500);
+        }
+
+        return pending.Select(kv => $"{kv.Key} answers Metadata without every broker and leader {timeout.TotalSeconds:0} s after the topic's ISRs " +
+                                    $"were full in ZooKeeper: {kv.Value}").ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
