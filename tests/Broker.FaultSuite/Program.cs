@@ -15,11 +15,20 @@ string? reportPath = null;
 string runs = Path.Combine(SuitePaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
 if (args is ["--render", var reportOut, .. var resultFiles] && resultFiles.Length > 0)
 {
-    // Several runs merge: a later file's (scenario, round) replaces an earlier one's; rows in catalog order.
+    // Several runs merge: every round is kept, numbered per scenario in file order; rows in catalog order.
     var runsSaved = resultFiles.Select(f => System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(f))!).ToList();
-    var merged = new Dictionary<(string, int), ScenarioResult>();
-    foreach (var r in runsSaved.SelectMany(s => s.Results)) merged[(r.Scenario, r.Round)] = r;
-    var ordered = merged.Values.OrderBy(r => Catalog.All.ToList().FindIndex(s => s.Name == r.Scenario)).ThenBy(r => r.Round).ToList();
+    var ordered = runsSaved.SelectMany(s => s.Results)
+        .GroupBy(r => r.Scenario)
+        .OrderBy(g => Catalog.All.ToList().FindIndex(s => s.Name == g.Key))
+        .SelectMany(g => g.Select((r, i) => new ScenarioResult
+        {
+            Scenario = r.Scenario, Round = i + 1, Acknowledged = r.Acknowledged, Failed = r.Failed, Lost = r.Lost, Duplicated = r.Duplicated,
+            Misplaced = r.Misplaced, OutOfOrder = r.OutOfOrder, CommitRegressions = r.CommitRegressions, ClientOrderNotes = r.ClientOrderNotes,
+            ClientLost = r.ClientLost, ClientDuplicated = r.ClientDuplicated, AckedWithoutOffset = r.AckedWithoutOffset,
+            ReplicasIdentical = r.ReplicasIdentical, LongestUnavailableSeconds = r.LongestUnavailableSeconds,
+            LongestUnavailableByClient = r.LongestUnavailableByClient, Notes = r.Notes,
+        }.WithLists(r)))
+        .ToList();
     File.WriteAllText(reportOut, MarkdownReport.Render(ordered, runsSaved.Min(s => s.StartedUtc), string.Join(", ", runsSaved.Select(s => s.Commit).Distinct())));
     return 0;
 }

@@ -39,4 +39,12 @@ public sealed class ScenarioResult
 
     /// <summary>Anomalies of kafkajs's own making (its sequence reuse), reported but not held against the broker.</summary>
     public static bool IsClientAnomaly(string anomaly) => anomaly.Contains("(kafkajs sequence reuse)", StringComparison.Ordinal);
+
+    /// <summary>Copies the anomalies and events of <paramref name="other"/> into this result; returns this.</summary>
+    public ScenarioResult WithLists(ScenarioResult other)
+    {
+        Anomalies.AddRange(other.Anomalies);
+        Events.AddRange(other.Events);
+        return this;
+    }
 }
