@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what running and testing the broker needs beyond the .NET SDK (Debian/Ubuntu, as root or with sudo):
-# ZooKeeper 3.8 (Java), kcat, Debian's Python Kafka clients with compression codecs, iperf3 (benchmark), and the
+# ZooKeeper 3.8 (Java), kcat, Debian's Python Kafka clients with compression codecs, iperf3 (benchmark), iptables (bin/fault-test.sh partitions), and the
 # PowerShell dotnet tool (for the .ps1 twins' tests, in .tools/).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-pkgs=(zookeeper kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard iperf3 procps)
+pkgs=(zookeeper kcat python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard iperf3 procps iptables)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

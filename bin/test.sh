@@ -3,6 +3,7 @@
 # "N passed, N failed" at the end. Exit status is non-zero when a test failed or the build broke.
 # Usage: bin/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Storage]
 # Installs missing test dependencies first (bin/install-deps.sh; set BROKER_SKIP_DEPS=1 to skip).
+# BROKER_FAULT_TESTS=1 (as root) adds the short fault-injection set (bin/fault-test.sh --ci, ~5 min) as one test.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$BROKER_HOME"
@@ -22,6 +23,11 @@ ensure_built Broker.Host broker >/dev/null || { echo "0 passed, 1 failed"; exit 
 dotnet test Broker.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
 status=$?
+# Opt-in (needs root, ~5 min): the short fault-injection set with real network partitions, counted as one test.
+fault_passed=0 fault_failed=0
+if [ "${BROKER_FAULT_TESTS:-0}" = 1 ]; then
+  if bash "$BROKER_HOME/bin/fault-test.sh" --ci; then fault_passed=1; else fault_failed=1; status=1; fi
+fi
 summary=$(python3 - "$results" <<'PY'
 import sys, glob, re
 passed = failed = 0
@@ -35,6 +41,7 @@ for f in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
 print(f"{passed} passed, {failed} failed")
 PY
 )
+summary=$(echo "$summary" | awk -v p="$fault_passed" -v f="$fault_failed" '{print $1+p" passed, "$3+f" failed"}')
 if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed" ]]; then
   # dotnet test failed without a failing test (e.g. a crashed test host): count it as a failure.
   summary="${summary% 0 failed} 1 failed"

@@ -1,0 +1,139 @@
+using Broker.FaultSuite.Workload;
+
+namespace Broker.FaultSuite.Check;
+
+/// <summary>
+/// Jepsen-style checks of one round: every acknowledged value read back exactly once at its acknowledged
+/// (partition, offset) — otherwise lost, misplaced or duplicated —, each producer's values in send order within a
+/// partition, committed group offsets never going backwards, and the longest time without an acknowledgment from the
+/// fault's start until the workload stopped.
+/// </summary>
+public static class Checker
+{
+    public static void Check(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers, FinalRead.Result read,
+        IReadOnlyList<Commit> commits, IReadOnlyDictionary<int, long> committedNow, long faultStartMs, long workloadEndMs)
+    {
+        var acks = producers.SelectMany(p => p.Acks).ToList();
+        result.Acknowledged = acks.Count;
+        result.Failed = producers.Sum(p => p.Failures.Count);
+        var where = read.Records.GroupBy(r => r.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var byPosition = read.Records.GroupBy(r => (r.Partition, r.Offset)).ToDictionary(g => g.Key, g => g.First().Value);
+
+        // kafkajs's sequence reuse (see SequenceReuse): a lost value acknowledged at the offset of another kafkajs value
+        // that is stored twice. Both halves are counted apart from the broker's figures.
+        var reused = new HashSet<string>();
+        foreach (var ack in acks.Where(a => a.Client == "kafkajs" && !where.ContainsKey(a.Value)))
+        {
+            if (byPosition.TryGetValue((ack.Partition, ack.Offset), out var holder) && holder.StartsWith("js-", StringComparison.Ordinal)
+                && where[holder].Count > 1)
+            {
+                reused.Add(ack.Value);
+                reused.Add(holder);
+            }
+        }
+
+        foreach (var (value, copies) in where.Where(kv => kv.Value.Count > 1))
+        {
+            bool client = reused.Contains(value);
+            if (client) result.ClientDuplicated += copies.Count - 1;
+            else result.Duplicated += copies.Count - 1;
+            Anomaly(result, $"duplicate{(client ? " (kafkajs sequence reuse)" : "")}: {value} stored {copies.Count} times at " +
+                            string.Join(", ", copies.Select(c => $"p{c.Partition}@{c.Offset}")));
+        }
+
+        foreach (var ack in acks)
+        {
+            if (!where.TryGetValue(ack.Value, out var copies))
+            {
+                bool client = reused.Contains(ack.Value);
+                if (client) result.ClientLost++;
+                else result.Lost++;
+                string there = byPosition.TryGetValue((ack.Partition, ack.Offset), out var other) ? $"offset holds {other}" : "offset not in the read";
+                Anomaly(result, $"lost{(client ? " (kafkajs sequence reuse)" : "")}: {ack.Client} {ack.Value} acked at p{ack.Partition}@{ack.Offset} " +
+                                $"at {Time(ack.AtMs)}; {there}; high watermark p{ack.Partition}={read.HighWatermarks[ack.Partition]}");
+            }
+            else if (ack.Offset < 0)
+            {
+                // librdkafka reports some records of a retried, possibly-persisted batch as delivered without an
+                // offset (-1001): only their presence and uniqueness can be checked.
+                result.AckedWithoutOffset++;
+            }
+            else if (!copies.Any(c => c.Partition == ack.Partition && c.Offset == ack.Offset))
+            {
+                result.Misplaced++;
+                Anomaly(result, $"misplaced: {ack.Client} {ack.Value} acked at p{ack.Partition}@{ack.Offset}, stored at " +
+                                string.Join(", ", copies.Select(c => $"p{c.Partition}@{c.Offset}")));
+            }
+        }
+
+        foreach (var group in read.Records.GroupBy(r => (r.Partition, Client: r.Value.Split('-')[0])))
+        {
+            long last = -1;
+            foreach (var r in group.OrderBy(r => r.Offset))
+            {
+                long n = long.Parse(r.Value.Split('-')[1]);
+                if (n <= last)
+                {
+                    // kafkajs gives each request the partition's next sequence when it is sent and rolls it back when
+                    // the request fails, so concurrent send() calls may be stored in another order than they were
+                    // called: a client property, noted but not counted. librdkafka keeps one ordered sequence.
+                    if (group.Key.Client == "js") result.ClientOrderNotes++;
+                    else
+                    {
+                        result.OutOfOrder++;
+                        Anomaly(result, $"order: {r.Value} at p{r.Partition}@{r.Offset} after {group.Key.Client}-{last}");
+                    }
+                }
+
+                last = Math.Max(last, n);
+            }
+        }
+
+        foreach (var partition in commits.GroupBy(c => c.Partition))
+        {
+            long last = -1;
+            foreach (var c in partition)
+            {
+                if (c.Offset < last)
+                {
+                    result.CommitRegressions++;
+                    Anomaly(result, $"commit regression: p{c.Partition} committed {c.Offset} at {Time(c.AtMs)} after {last}");
+                }
+
+                last = Math.Max(last, c.Offset);
+            }
+
+            if (committedNow.TryGetValue(partition.Key, out long now) && now < last)
+            {
+                result.CommitRegressions++;
+                Anomaly(result, $"commit regression: p{partition.Key} committed offset is {now} at the end, after a successful commit of {last}");
+            }
+        }
+
+        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
+        foreach (var p in producers) result.LongestUnavailableByClient[p.Name] = LongestGapMs(p.Acks, faultStartMs, workloadEndMs) / 1000.0;
+        result.LongestUnavailableSeconds = result.LongestUnavailableByClient.Values.Max();
+    }
+
+    /// <summary>The longest interval inside [from, to] without an acknowledgment.</summary>
+    public static long LongestGapMs(IReadOnlyList<Ack> acks, long from, long to)
+    {
+        long previous = from, longest = 0;
+        foreach (long t in acks.Select(a => a.AtMs).Where(t => t >= from && t <= to).Order())
+        {
+            longest = Math.Max(longest, t - previous);
+            previous = t;
+        }
+
+        return Math.Max(longest, to - previous);
+    }
+
+    private static void Anomaly(ScenarioResult result, string text)
+    {
+        // Keep the report readable: the first 40 of each run are listed, the counts carry the rest.
+        if (result.Anomalies.Count < 40) result.Anomalies.Add(text);
+        else if (result.Anomalies.Count == 40) result.Anomalies.Add("… (more; see the counts)");
+    }
+
+    public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("HH:mm:ss.fff");
+}

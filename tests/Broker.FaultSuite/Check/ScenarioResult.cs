@@ -1,0 +1,50 @@
+namespace Broker.FaultSuite.Check;
+
+/// <summary>The figures of one scenario round; <see cref="Anomalies"/> lists every violation with its evidence.</summary>
+[System.Text.Json.Serialization.JsonObjectCreationHandling(System.Text.Json.Serialization.JsonObjectCreationHandling.Populate)]
+public sealed class ScenarioResult
+{
+    public required string Scenario { get; init; }
+    public int Round { get; init; }
+    public long Acknowledged { get; set; }
+    public long Failed { get; set; }
+    public long Lost { get; set; }
+    public long Duplicated { get; set; }
+    public long Misplaced { get; set; }
+    public long OutOfOrder { get; set; }
+    public long CommitRegressions { get; set; }
+
+    /// <summary>kafkajs records stored out of call order (not a broker promise; see Checker).</summary>
+    public long ClientOrderNotes { get; set; }
+
+    /// <summary>kafkajs acknowledgments lost to its own sequence reuse (acked at the offset of a value stored twice).</summary>
+    public long ClientLost { get; set; }
+
+    /// <summary>The second copies of those values.</summary>
+    public long ClientDuplicated { get; set; }
+
+    /// <summary>Acknowledgments that came without an offset (librdkafka: -1001); checked for presence only.</summary>
+    public long AckedWithoutOffset { get; set; }
+    public bool ReplicasIdentical { get; set; } = true;
+    public double LongestUnavailableSeconds { get; set; }
+
+    /// <summary>Longest time without an acknowledgment per producer (librdkafka, kafkajs), seconds.</summary>
+    public Dictionary<string, double> LongestUnavailableByClient { get; set; } = [];
+    public string Notes { get; set; } = "";
+    public List<string> Anomalies { get; } = [];
+    public List<string> Events { get; } = [];
+
+    public bool Passed => Lost == 0 && Duplicated == 0 && Misplaced == 0 && OutOfOrder == 0 && CommitRegressions == 0
+                          && ReplicasIdentical && Anomalies.All(IsClientAnomaly);
+
+    /// <summary>Anomalies of kafkajs's own making (its sequence reuse), reported but not held against the broker.</summary>
+    public static bool IsClientAnomaly(string anomaly) => anomaly.Contains("(kafkajs sequence reuse)", StringComparison.Ordinal);
+
+    /// <summary>Copies the anomalies and events of <paramref name="other"/> into this result; returns this.</summary>
+    public ScenarioResult WithLists(ScenarioResult other)
+    {
+        Anomalies.AddRange(other.Anomalies);
+        Events.AddRange(other.Events);
+        return this;
+    }
+}
