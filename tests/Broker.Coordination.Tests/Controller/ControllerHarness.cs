@@ -46,6 +46,14 @@ internal sealed class ControllerHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>A new, connected session on the harness's chroot (the caller disposes it).</summary>
+    public async Task<ZooKeeperClient> ConnectAsync()
+    {
+        var client = NewClient(_connectString);
+        await client.ConnectAsync();
+        return client;
+    }
+
     private static ZooKeeperClient NewClient(string connectString) => new(new ZooKeeperClientOptions
     {
         ConnectString = connectString,
@@ -60,7 +68,9 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public Task KillBrokerAsync(int id) => Admin.Client.DeleteAsync(BrokerIdZNode.PathOf(id));
 
     /// <summary>Starts a controller candidate for <paramref name="brokerId"/> on its own session.</summary>
-    public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null)
+    /// <param name="configure">Runs on the controller before it starts (test hooks).</param>
+    public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null,
+        Action<KafkaController>? configure = null)
     {
         var client = NewClient(_connectString);
         await client.ConnectAsync();
@@ -68,6 +78,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
             time ?? TimeProvider.System, NullLogger<KafkaController>.Instance);
         _owned.Add(client);
         _owned.Add(controller); // disposed before its client (reverse order)
+        configure?.Invoke(controller);
         controller.Start();
         return controller;
     }
