@@ -86,6 +86,26 @@ public sealed partial class KafkaZkStore(ZooKeeperClient zk)
         }
     }
 
+    /// <summary>
+    /// The active controller's id and the session that owns its ephemeral <c>/controller</c> node, or null when there
+    /// is none; <paramref name="watch"/> fires on creation, change or deletion. The owner tells a lost election reply
+    /// (our id, our session: we won) from a registration of this broker's previous life (our id, another session).
+    /// </summary>
+    public async Task<(int BrokerId, long EphemeralOwner)?> GetControllerOwnerAsync(Func<WatchedEvent, Task>? watch = null, CancellationToken ct = default)
+    {
+        var stat = await zk.ExistsAsync(ControllerZNode.Path, watch, ct).ConfigureAwait(false);
+        if (stat is null) return null;
+        try
+        {
+            var (data, read) = await zk.GetDataAsync(ControllerZNode.Path, null, ct).ConfigureAwait(false);
+            return (ControllerZNode.Decode(data).BrokerId, read.EphemeralOwner);
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads (creating with 0 when absent) the controller epoch and its zkVersion.</summary>
     public async Task<(int Epoch, int ZkVersion)> GetControllerEpochAsync(CancellationToken ct = default)
     {
@@ -112,9 +132,13 @@ public sealed partial class KafkaZkStore(ZooKeeperClient zk)
     /// One election attempt, atomically: create <c>/controller</c> and bump <c>/controller_epoch</c> at its read
     /// version. Returns the new epoch and its zkVersion, or null when another broker won.
     /// </summary>
-    public async Task<(int Epoch, int ZkVersion)?> TryElectControllerAsync(int brokerId, long nowMs, CancellationToken ct = default)
+    public async Task<(int Epoch, int ZkVersion)?> TryElectControllerAsync(int brokerId, long nowMs, CancellationToken ct = default) =>
+        await TryElectControllerAsync(brokerId, nowMs, await GetControllerEpochAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>One election attempt from the controller epoch <paramref name="current"/> (value and zkVersion) read before.</summary>
+    public async Task<(int Epoch, int ZkVersion)?> TryElectControllerAsync(int brokerId, long nowMs, (int Epoch, int ZkVersion) current, CancellationToken ct = default)
     {
-        var (epoch, version) = await GetControllerEpochAsync(ct).ConfigureAwait(false);
+        var (epoch, version) = current;
         try
         {
             var results = await zk.MultiAsync(

@@ -6,7 +6,8 @@ namespace Broker.Host;
 /// <summary>
 /// <c>Broker.Host cluster-status --zookeeper HOST:PORT[/chroot] [--expect-brokers 1,2,3] [--wait-seconds N]</c>:
 /// reads the registered brokers and the controller from ZooKeeper and, when asked, waits until the expected brokers
-/// are registered and a controller is elected. Used by bin/cluster-start; exit 0 when the cluster is as expected.
+/// are registered and listening (a broker binds its listeners only once it is ready, shortly after registering) and
+/// a controller is elected. Used by bin/cluster-start; exit 0 when the cluster is as expected.
 /// </summary>
 internal static class ClusterStatusCommand
 {
@@ -53,7 +54,8 @@ internal static class ClusterStatusCommand
         {
             var brokers = await zk.ExistsAsync("/brokers/ids") is null ? [] : await store.GetBrokersAsync();
             int controller = await store.GetControllerIdAsync();
-            bool ok = controller >= 0 && expected.All(id => brokers.Any(b => b.Id == id));
+            bool ok = controller >= 0 && expected.All(id => brokers.Any(b => b.Id == id))
+                && await AllListeningAsync(brokers.Where(b => expected.Contains(b.Id)));
             if (ok || DateTime.UtcNow >= deadline)
             {
                 string list = brokers.Count == 0 ? "none" : string.Join(", ", brokers.Select(b => $"{b.Id} ({string.Join(",", b.Endpoints)})"));
@@ -63,7 +65,9 @@ internal static class ClusterStatusCommand
                     var missing = expected.Where(id => brokers.All(b => b.Id != id)).ToArray();
                     Console.Error.WriteLine(missing.Length > 0
                         ? $"cluster-status: broker(s) {string.Join(",", missing)} not registered after {waitSeconds} s"
-                        : $"cluster-status: no controller elected after {waitSeconds} s");
+                        : controller < 0
+                            ? $"cluster-status: no controller elected after {waitSeconds} s"
+                            : $"cluster-status: broker(s) registered but not all listening after {waitSeconds} s");
                 }
 
                 return ok ? 0 : 1;
@@ -71,5 +75,27 @@ internal static class ClusterStatusCommand
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>True when the first endpoint of every broker accepts a TCP connection.</summary>
+    private static async Task<bool> AllListeningAsync(IEnumerable<Broker.Coordination.ZNodes.BrokerIdZNode> brokers)
+    {
+        foreach (var broker in brokers)
+        {
+            if (broker.Endpoints.Count == 0) return false;
+            var endpoint = broker.Endpoints[0];
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync(endpoint.Host, endpoint.Port, cts.Token);
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

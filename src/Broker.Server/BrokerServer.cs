@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Server;
 
 /// <summary>
-/// The broker's lifecycle. Start: recover the logs, load topics, bind the listeners, log one "ready" line.
-/// Stop (SIGTERM / Ctrl+C): stop accepting, let in-flight requests finish, flush and close every log.
+/// The broker's lifecycle. Start: recover the logs, join the cluster (registered, view loaded, roles applied), only
+/// then bind the listeners, log one "ready" line. Stop (SIGTERM / Ctrl+C): hand leadership over, stop accepting and
+/// let in-flight requests finish, leave the cluster (close the ZooKeeper session), flush and close every log.
 /// </summary>
 public sealed partial class BrokerServer : IHostedService
 {
@@ -43,6 +44,14 @@ public sealed partial class BrokerServer : IHostedService
     {
         await _cluster.PrepareAsync(cancellationToken).ConfigureAwait(false);
         _logs.Start();
+
+        // A broker is either ready or not listening (as Kafka, which binds its listeners after registering and
+        // loading its metadata): while the join waits out a stale registration or loads the cluster view, clients
+        // get "connection refused" and try another broker, instead of an empty view that makes librdkafka forget
+        // the topic. Inter-broker traffic shares the listener; nothing needs to reach this broker before it is ready
+        // (it fetches from leaders and asks the controller outbound; a broker elected leader while joining is
+        // reachable moments later, and its followers retry).
+        await _cluster.JoinAsync(cancellationToken).ConfigureAwait(false);
         var options = new NetworkOptions
         {
             SendBufferBytes = _config.SocketSendBufferBytes,
@@ -56,7 +65,6 @@ public sealed partial class BrokerServer : IHostedService
             _listeners.Add(socketListener);
         }
 
-        await _cluster.JoinAsync(cancellationToken).ConfigureAwait(false);
         string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port}"));
         string advertised = string.Join(",", _config.AdvertisedListeners.Select(l => l.ToString()));
         LogReady(_config.BrokerId, bound, advertised, _cluster.Description, _metadata.Topics.Count);
@@ -65,8 +73,13 @@ public sealed partial class BrokerServer : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_config.BrokerId);
-        await _cluster.LeaveAsync().ConfigureAwait(false);
+        // Controlled shutdown first, listeners open: followers finish fetching, clients learn the new leaders.
+        await _cluster.HandOverAsync().ConfigureAwait(false);
+        // Then no request is served any more, before the broker leaves the cluster: once its ZooKeeper session closes
+        // another broker may lead its partitions, and nothing (acks=1 produce included) may be acknowledged here.
         await Task.WhenAll(_listeners.Select(l => l.StopAsync())).ConfigureAwait(false);
+        LogListenersClosed(_config.BrokerId);
+        await _cluster.LeaveAsync().ConfigureAwait(false);
         _logs.Dispose();
         LogStopped(_config.BrokerId);
     }
@@ -84,8 +97,11 @@ public sealed partial class BrokerServer : IHostedService
     [LoggerMessage(1, LogLevel.Information, "Broker {BrokerId} ready: serving {Listeners} (advertised {Advertised}); {Mode}; {Topics} topic(s)")]
     private partial void LogReady(int brokerId, string listeners, string advertised, string mode, int topics);
 
-    [LoggerMessage(2, LogLevel.Information, "Broker {BrokerId} shutting down: no new connections, finishing in-flight requests")]
+    [LoggerMessage(2, LogLevel.Information, "Broker {BrokerId} shutting down: handing over leadership, then no new connections, finishing in-flight requests")]
     private partial void LogStopping(int brokerId);
+
+    [LoggerMessage(523, LogLevel.Information, "Broker {BrokerId}: listeners closed, in-flight requests done; leaving the cluster")]
+    private partial void LogListenersClosed(int brokerId);
 
     [LoggerMessage(3, LogLevel.Information, "Broker {BrokerId} stopped; logs flushed")]
     private partial void LogStopped(int brokerId);

@@ -45,4 +45,10 @@ public sealed partial class KafkaController
 
     [LoggerMessage(413, LogLevel.Information, "Controller: broker {BrokerId} is no longer shutting down (unregistered or registered again)")]
     private partial void LogShutdownDone(int brokerId);
+
+    [LoggerMessage(415, LogLevel.Warning, "Broker {BrokerId}: /controller is ours (this session) though the election reply was lost; acting as controller (epoch {Epoch})")]
+    private partial void LogElectionReplyLost(int brokerId, int epoch);
+
+    [LoggerMessage(416, LogLevel.Information, "Broker {BrokerId}: /controller still holds this broker's id from an older session 0x{Session:x}; waiting for it to expire")]
+    private partial void LogStaleControllerNode(int brokerId, long session);
 }

@@ -36,6 +36,13 @@ public sealed partial class KafkaController : IAsyncDisposable
     private readonly Dictionary<string, TopicZNode> _topics = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PartitionStateRead> _states = new();
 
+    /// <summary>The controller epoch of an election attempt whose outcome is unknown (its reply may have been lost).</summary>
+    private int? _attemptedEpoch;
+
+    /// <summary>Test hook: runs after an election multi was answered, before the answer is used; throwing from it
+    /// simulates a reply lost to a connection loss (the multi applied, the broker never saw it).</summary>
+    internal Func<Task>? ElectionReplyFault { get; set; }
+
     private volatile bool _active;
     private volatile int _epoch;
 
@@ -199,24 +206,53 @@ public sealed partial class KafkaController : IAsyncDisposable
     private async Task ElectAsync()
     {
         var ct = _stop.Token;
-        int current = await _store.GetControllerIdAsync(OnElect, ct).ConfigureAwait(false);
-        if (current == _options.BrokerId && _active) return;
-        if (current >= 0)
+        if (await _store.GetControllerOwnerAsync(OnElect, ct).ConfigureAwait(false) is { } owner)
         {
-            if (_active) LogResigned(_options.BrokerId, current);
+            bool ours = owner.BrokerId == _options.BrokerId;
+            if (ours && owner.EphemeralOwner == _store.Client.SessionId)
+            {
+                if (_active) return;
+
+                // Our election multi was applied but its reply was lost (connection loss): the node is ours and the
+                // epoch is the one we tried, so we are the controller (Kafka checks the node's ephemeral owner
+                // against its session and the epoch against the one it wrote). Our node with another epoch means we
+                // were fenced while the node lived on: stay inactive, as before.
+                var (epoch, version) = await _store.GetControllerEpochAsync(ct).ConfigureAwait(false);
+                if (_attemptedEpoch is { } attempted && attempted == epoch)
+                {
+                    _attemptedEpoch = null;
+                    LogElectionReplyLost(_options.BrokerId, epoch);
+                    await BecomeActiveAsync(epoch, version).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            if (_active) LogResigned(_options.BrokerId, owner.BrokerId);
             _active = false;
+            // Our id in another session is our previous life's node (kill -9, session not yet expired): the watch
+            // just set fires when it vanishes, and we elect then.
+            if (ours) LogStaleControllerNode(_options.BrokerId, owner.EphemeralOwner);
             return;
         }
 
-        var won = await _store.TryElectControllerAsync(_options.BrokerId, _time.GetUtcNow().ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+        var current = await _store.GetControllerEpochAsync(ct).ConfigureAwait(false);
+        _attemptedEpoch = current.Epoch + 1; // kept until the outcome is known: a lost reply is resolved by the next election
+        var won = await _store.TryElectControllerAsync(_options.BrokerId, _time.GetUtcNow().ToUnixTimeMilliseconds(), current, ct).ConfigureAwait(false);
+        if (ElectionReplyFault is { } fault) await fault().ConfigureAwait(false);
+        _attemptedEpoch = null;
         if (won is null)
         {
             await _store.GetControllerIdAsync(OnElect, ct).ConfigureAwait(false);
             return;
         }
 
-        _epoch = won.Value.Epoch;
-        _epochZkVersion = won.Value.ZkVersion;
+        await BecomeActiveAsync(won.Value.Epoch, won.Value.ZkVersion).ConfigureAwait(false);
+    }
+
+    private async Task BecomeActiveAsync(int epoch, int epochZkVersion)
+    {
+        _epoch = epoch;
+        _epochZkVersion = epochZkVersion;
         _shuttingDown.Clear(); // as Kafka: a new controller forgets them; stopping brokers retry their request
         _active = true;
         LogElected(_options.BrokerId, _epoch);

@@ -1,9 +1,11 @@
 namespace Broker.Server.Cluster;
 
 /// <summary>
-/// How the broker joins (and leaves) its cluster: alone, or through ZooKeeper. <see cref="BrokerServer"/> calls
-/// <see cref="PrepareAsync"/> before binding its listeners and <see cref="JoinAsync"/> after, then
-/// <see cref="LeaveAsync"/> first thing at shutdown.
+/// How the broker joins (and leaves) its cluster: alone, or through ZooKeeper. A broker is either ready or not
+/// listening: <see cref="BrokerServer"/> calls <see cref="PrepareAsync"/> and <see cref="JoinAsync"/> and binds its
+/// listeners only after the join completed (registered, cluster view loaded, partition roles applied). At shutdown it
+/// calls <see cref="HandOverAsync"/> while the listeners still serve, then stops the listeners, then
+/// <see cref="LeaveAsync"/>, so nothing is acknowledged once the broker has left the cluster.
 /// </summary>
 public interface IClusterLifecycle
 {
@@ -12,7 +14,12 @@ public interface IClusterLifecycle
 
     Task PrepareAsync(CancellationToken ct);
 
+    /// <summary>Completes once the broker may serve clients.</summary>
     Task JoinAsync(CancellationToken ct);
 
+    /// <summary>First step of shutdown, listeners still open: move this broker's leaderships away (controlled shutdown).</summary>
+    Task HandOverAsync();
+
+    /// <summary>Last step, listeners closed: stop replication and leave the cluster (close the session).</summary>
     Task LeaveAsync();
 }

@@ -15,5 +15,7 @@ public sealed class LocalClusterLifecycle(LocalTopicManager topics) : IClusterLi
 
     public Task JoinAsync(CancellationToken ct) => Task.CompletedTask;
 
+    public Task HandOverAsync() => Task.CompletedTask;
+
     public Task LeaveAsync() => Task.CompletedTask;
 }

@@ -15,10 +15,11 @@ public sealed class ClusterStartupException(string message, Exception? inner = n
 
 /// <summary>
 /// ZooKeeper mode. Prepare: connect (within zookeeper.connection.timeout.ms), ensure Kafka's persistent paths, read
-/// or create the cluster id. Join (listeners are bound by then): register <c>/brokers/ids/&lt;id&gt;</c>, start the
-/// controller candidate, load the cluster view and host this broker's partitions. Leave: stop the controller and
-/// close the session, so the ephemeral nodes vanish at once and another broker takes over without waiting for the
-/// session timeout.
+/// or create the cluster id. Join (the listeners are bound only after it): register <c>/brokers/ids/&lt;id&gt;</c>
+/// (waiting out a stale registration of this broker's previous life), start the controller candidate, load the
+/// cluster view and host this broker's partitions in their roles. Hand over (listeners still open): controlled
+/// shutdown. Leave (listeners closed): stop the fetchers and the controller, close the session last, so the
+/// ephemeral nodes vanish at once and another broker takes over without waiting for the session timeout.
 /// </summary>
 public sealed partial class ZkClusterLifecycle(
     BrokerConfig config,
@@ -65,7 +66,7 @@ public sealed partial class ZkClusterLifecycle(
         await metadata.StartAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task LeaveAsync()
+    public async Task HandOverAsync()
     {
         // Controlled shutdown (Kafka's): leadership moves to other in-sync replicas and this broker leaves the ISRs
         // before it stops, so producers and consumers switch over without waiting for the session to expire.
@@ -79,11 +80,17 @@ public sealed partial class ZkClusterLifecycle(
         catch (OperationCanceledException)
         {
         }
+    }
 
+    public async Task LeaveAsync()
+    {
+        registration.Dispose(); // no re-registration from here on
         await metadata.StopFetchersAsync().ConfigureAwait(false);
         await controller.DisposeAsync().ConfigureAwait(false);
         await metadata.DisposeAsync().ConfigureAwait(false);
+        // Last: /controller and /brokers/ids/<id> vanish with the session, and another broker takes over at once.
         await zk.DisposeAsync().ConfigureAwait(false);
+        LogSessionClosed(config.BrokerId);
     }
 
     private bool LeadsReplicatedPartitions() =>
@@ -107,6 +114,9 @@ public sealed partial class ZkClusterLifecycle(
             .ToList();
         return new BrokerIdZNode(config.BrokerId, endpoints, config.BrokerRack, time.GetUtcNow().ToUnixTimeMilliseconds());
     }
+
+    [LoggerMessage(524, LogLevel.Information, "Broker {BrokerId}: ZooKeeper session closed; left the cluster")]
+    private partial void LogSessionClosed(int brokerId);
 
     [LoggerMessage(520, LogLevel.Information, "Connected to ZooKeeper {Connect} (session 0x{Session:x}); cluster id {ClusterId}")]
     private partial void LogConnected(string connect, long session, string clusterId);

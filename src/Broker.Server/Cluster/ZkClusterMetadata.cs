@@ -83,10 +83,14 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         return topic is not null;
     }
 
+    /// <summary>True once the first complete view was read and applied (the broker serves clients only after).</summary>
+    public bool IsLoaded { get; private set; }
+
     /// <summary>Reads the layout once (so the broker starts with a complete view) and starts following changes.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
         await RefreshAsync(reconcile: false, watchFiredBefore: true, ct).ConfigureAwait(false);
+        IsLoaded = true;
         _loop = Task.Run(RunAsync);
         StartReconcileTimer();
     }

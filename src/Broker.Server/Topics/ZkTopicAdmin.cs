@@ -15,13 +15,27 @@ namespace Broker.Server.Topics;
 /// broker's metadata shows them. Deletion writes <c>/admin/delete_topics/&lt;t&gt;</c> and waits for the controller.
 /// Thread-safe: state lives in ZooKeeper; concurrent creations of one name are settled by the znode create.
 /// </summary>
-public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata cluster, BrokerConfig config, ILogger<ZkTopicAdmin> logger) : ITopicAdmin
+public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata cluster, BrokerConfig config, BrokerRegistration registration, ILogger<ZkTopicAdmin> logger) : ITopicAdmin
 {
     /// <summary>How long a creation or deletion waits for the controller before answering REQUEST_TIMED_OUT.</summary>
     public static readonly TimeSpan ControllerWait = TimeSpan.FromSeconds(30);
 
-    public Task<TopicCreation> AutoCreateAsync(string name) =>
-        CreateTopicAsync(new TopicCreationRequest(name, -1, -1, null, [], false));
+    /// <summary>
+    /// Metadata's auto-creation. Never creates (nor refuses to create) a topic ZooKeeper already has: when this
+    /// broker is not ready (view not loaded, or not registered after a session expiry) or its view lags behind (a
+    /// watch not yet applied), the answer is the retriable LEADER_NOT_AVAILABLE and a refresh, so the client asks
+    /// again instead of concluding the topic is gone.
+    /// </summary>
+    public async Task<TopicCreation> AutoCreateAsync(string name)
+    {
+        if (!cluster.IsLoaded || !registration.IsRegistered || await store.GetTopicAsync(name).ConfigureAwait(false) is not null)
+        {
+            cluster.RequestRefresh();
+            return TopicCreation.Fail(ErrorCode.LeaderNotAvailable, $"Topic '{name}' may exist: this broker's view of the cluster is not loaded or lags behind ZooKeeper; retry.");
+        }
+
+        return await CreateTopicAsync(new TopicCreationRequest(name, -1, -1, null, [], false)).ConfigureAwait(false);
+    }
 
     public IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic) =>
         cluster.TryGetTopic(topic, out _) ? cluster.TopicConfig(topic) : null;

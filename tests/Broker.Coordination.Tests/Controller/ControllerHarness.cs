@@ -18,11 +18,19 @@ internal sealed class ControllerHarness : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly string _connectString;
 
-    private ControllerHarness(string connectString, KafkaZkStore admin)
+    private ControllerHarness(string connectString, string chroot, int serverPort, KafkaZkStore admin)
     {
         _connectString = connectString;
+        Chroot = chroot;
+        ServerPort = serverPort;
         Admin = admin;
     }
+
+    /// <summary>This harness's chroot on the shared server (a session through a proxy appends it to the proxy's address).</summary>
+    public string Chroot { get; }
+
+    /// <summary>The shared ZooKeeper's client port.</summary>
+    public int ServerPort { get; }
 
     /// <summary>Store on the admin session: what tests (and fake partition leaders) read and write.</summary>
     public KafkaZkStore Admin { get; }
@@ -40,16 +48,25 @@ internal sealed class ControllerHarness : IAsyncDisposable
         var connectString = server.ConnectString + chroot;
         var client = NewClient(connectString);
         await client.ConnectAsync();
-        var harness = new ControllerHarness(connectString, new KafkaZkStore(client));
+        var harness = new ControllerHarness(connectString, chroot, server.Port, new KafkaZkStore(client));
         harness._owned.Add(client);
         await harness.Admin.EnsurePersistentPathsAsync();
         return harness;
     }
 
-    private static ZooKeeperClient NewClient(string connectString) => new(new ZooKeeperClientOptions
+    /// <summary>A new, connected session on the harness's chroot (the caller disposes it), optionally through
+    /// another address (a fault proxy) and with another session timeout.</summary>
+    public async Task<ZooKeeperClient> ConnectAsync(string? server = null, TimeSpan? sessionTimeout = null)
+    {
+        var client = NewClient(server is null ? _connectString : server + Chroot, sessionTimeout);
+        await client.ConnectAsync();
+        return client;
+    }
+
+    private static ZooKeeperClient NewClient(string connectString, TimeSpan? sessionTimeout = null) => new(new ZooKeeperClientOptions
     {
         ConnectString = connectString,
-        SessionTimeout = TimeSpan.FromSeconds(6),
+        SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(6),
         ConnectionTimeout = TimeSpan.FromSeconds(15),
     });
 
@@ -60,7 +77,9 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public Task KillBrokerAsync(int id) => Admin.Client.DeleteAsync(BrokerIdZNode.PathOf(id));
 
     /// <summary>Starts a controller candidate for <paramref name="brokerId"/> on its own session.</summary>
-    public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null)
+    /// <param name="configure">Runs on the controller before it starts (test hooks).</param>
+    public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null,
+        Action<KafkaController>? configure = null)
     {
         var client = NewClient(_connectString);
         await client.ConnectAsync();
@@ -68,6 +87,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
             time ?? TimeProvider.System, NullLogger<KafkaController>.Instance);
         _owned.Add(client);
         _owned.Add(controller); // disposed before its client (reverse order)
+        configure?.Invoke(controller);
         controller.Start();
         return controller;
     }
