@@ -84,6 +84,6 @@ public sealed partial class KafkaController
         }
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(415, Microsoft.Extensions.Logging.LogLevel.Warning, "Controller: deletion of topic {Topic} waits for its replicas on offline broker(s) {Brokers}")]
+    [Microsoft.Extensions.Logging.LoggerMessage(417, Microsoft.Extensions.Logging.LogLevel.Warning, "Controller: deletion of topic {Topic} waits for its replicas on offline broker(s) {Brokers}")]
     private partial void LogDeletionWaits(string topic, string brokers);
 }
