@@ -25,9 +25,11 @@ public sealed partial class BrokerServer : IHostedService
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly List<SocketListener> _listeners = [];
+    private readonly ProcessHalt _halt;
 
-    public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory)
+    public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory, ProcessHalt halt)
     {
+        _halt = halt;
         _config = config;
         _logs = logs;
         _cluster = cluster;
@@ -35,6 +37,7 @@ public sealed partial class BrokerServer : IHostedService
         _handler = handler;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<BrokerServer>();
+        _logs.Failures.LogDirFailed += OnLogDirFailed;
     }
 
     /// <summary>The bound endpoints (port 0 in the config is resolved here); valid after start.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Broker.Coordination;
 using Broker.Coordination.Controller;
 using Broker.Server.Cluster;
@@ -114,6 +115,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>()));
+        services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());

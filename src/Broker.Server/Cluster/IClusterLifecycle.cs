@@ -22,4 +22,10 @@ public interface IClusterLifecycle
 
     /// <summary>Last step, listeners closed: stop replication and leave the cluster (close the session).</summary>
     Task LeaveAsync();
+
+    /// <summary>
+    /// Halt path (all log dirs failed): leave the cluster at once, without handing anything over: the ZooKeeper session
+    /// closes, so the registration vanishes and the controller elects new leaders from the ISRs. The process exits next.
+    /// </summary>
+    Task AbandonAsync();
 }

@@ -18,4 +18,6 @@ public sealed class LocalClusterLifecycle(LocalTopicManager topics) : IClusterLi
     public Task HandOverAsync() => Task.CompletedTask;
 
     public Task LeaveAsync() => Task.CompletedTask;
+
+    public Task AbandonAsync() => Task.CompletedTask;
 }

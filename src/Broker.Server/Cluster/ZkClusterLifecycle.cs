@@ -93,6 +93,15 @@ public sealed partial class ZkClusterLifecycle(
         LogSessionClosed(config.BrokerId);
     }
 
+    public async Task AbandonAsync()
+    {
+        registration.Dispose(); // no re-registration from here on
+        // Only the session close: /brokers/ids/<id> (and /controller, if held here) vanish now, and the controller
+        // moves this broker's leaderships and shrinks its ISRs; the process exits next.
+        await zk.DisposeAsync().ConfigureAwait(false);
+        LogSessionClosed(config.BrokerId);
+    }
+
     private bool LeadsReplicatedPartitions() =>
         metadata.Topics.Any(t => t.Partitions.Any(p => p.Leader == config.BrokerId && p.Isr.Any(r => r != config.BrokerId)));
 

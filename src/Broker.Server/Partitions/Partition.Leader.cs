@@ -48,7 +48,17 @@ public sealed partial class Partition
             if (!_isLeader) return new LeaderAppendResult(ErrorCode.NotLeaderOrFollower, default, epoch, isrSize);
             if (requireMinIsr && isrSize < MinInsyncReplicas)
                 return new LeaderAppendResult(ErrorCode.NotEnoughReplicas, default, epoch, isrSize);
-            result = Log.Append(batches, epoch);
+            try
+            {
+                result = Log.Append(batches, epoch);
+            }
+            catch (KafkaStorageException)
+            {
+                // The log dir is offline (logged once by the failure channel); nothing was appended. Retriable: the
+                // broker leaves the cluster and the client finds the new leader.
+                return new LeaderAppendResult(ErrorCode.KafkaStorageError, default, epoch, isrSize);
+            }
+
             if (result.IsSuccess) MaybeAdvanceHighWatermarkLocked();
         }
 

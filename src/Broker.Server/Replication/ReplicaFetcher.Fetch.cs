@@ -1,3 +1,4 @@
+using Broker.Storage.Log;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 
@@ -71,7 +72,19 @@ internal sealed partial class ReplicaFetcher
                     var records = data.Records?.Memory ?? ReadOnlyMemory<byte>.Empty;
                     if (!records.IsEmpty) state.Order = Interlocked.Increment(ref _lastOrder);
                     if (state.Partition.Log.LogEndOffset != offset) continue; // truncated under us; next round re-reads
-                    var appended = state.Partition.AppendAsFollower(records.Span, state.LeaderEpoch, data.HighWatermark);
+                    LogAppendResult? appended;
+                    try
+                    {
+                        appended = state.Partition.AppendAsFollower(records.Span, state.LeaderEpoch, data.HighWatermark);
+                    }
+                    catch (KafkaStorageException)
+                    {
+                        // Its log dir is offline (logged once by the failure channel, which also tells the broker):
+                        // this replica is no longer followed here, and the other partitions keep fetching.
+                        state.DelayedUntilMs = long.MaxValue;
+                        continue;
+                    }
+
                     if (appended is { IsSuccess: false })
                     {
                         // The leader's batch does not start at our log end: our logs diverge. Find the point again.

@@ -27,12 +27,12 @@ public sealed partial class LogManager
     {
         lock (_highWatermarkLock)
         {
-            foreach (string dir in LogDirs)
+            foreach (string dir in OnlineLogDirs)
             {
                 var entries = _logs.Values
                     .Where(l => ParentDir(l) == dir && highWatermarks.ContainsKey(l.TopicPartition))
                     .Select(l => KeyValuePair.Create(l.TopicPartition, highWatermarks[l.TopicPartition]));
-                CheckpointFile.Write(Path.Combine(dir, HighWatermarkFileName), entries);
+                WriteCheckpoint(dir, HighWatermarkFileName, entries);
             }
         }
     }

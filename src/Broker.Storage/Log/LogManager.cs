@@ -39,6 +39,7 @@ public sealed partial class LogManager : IDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LogManager>();
         LogDirs = [.. options.LogDirs.Select(Path.GetFullPath)];
+        Failures = new LogDirFailureChannel(_logger);
         try
         {
             foreach (string dir in LogDirs)
@@ -59,6 +60,12 @@ public sealed partial class LogManager : IDisposable
 
     /// <summary>Absolute log dirs in configuration order.</summary>
     public IReadOnlyList<string> LogDirs { get; }
+
+    /// <summary>Log dirs taken offline by I/O errors; the broker subscribes to <see cref="LogDirFailureChannel.LogDirFailed"/>.</summary>
+    public LogDirFailureChannel Failures { get; }
+
+    /// <summary>Log dirs still online, in configuration order.</summary>
+    public IReadOnlyList<string> OnlineLogDirs => [.. LogDirs.Where(d => !Failures.IsOffline(d))];
 
     /// <summary>Snapshot of all partitions.</summary>
     public IReadOnlyCollection<PartitionLog> All => [.. _logs.Values];
@@ -89,8 +96,20 @@ public sealed partial class LogManager : IDisposable
                 return existing;
             }
 
-            string dir = LogDirs.OrderBy(d => _logs.Values.Count(l => ParentDir(l) == d)).First();
-            PartitionLog log = PartitionLog.Open(Path.Combine(dir, tp.DirectoryName), config ?? _options.DefaultConfig, _time, CreateLogLogger());
+            string dir = OnlineLogDirs.OrderBy(d => _logs.Values.Count(l => ParentDir(l) == d)).FirstOrDefault()
+                ?? throw new KafkaStorageException($"No log dir is online (all of {string.Join(",", LogDirs)} failed).");
+            PartitionLog log;
+            try
+            {
+                log = PartitionLog.Open(Path.Combine(dir, tp.DirectoryName), config ?? _options.DefaultConfig, _time, CreateLogLogger());
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                Failures.MarkOffline(dir, "creating the log of " + tp, e);
+                throw new KafkaStorageException($"Could not create the log of {tp} in {dir}: {e.Message}", e);
+            }
+
+            log.AttachFailureChannel(Failures);
             _logs[tp] = log;
             return log;
         }
@@ -151,6 +170,10 @@ public sealed partial class LogManager : IDisposable
             {
                 // Deleted concurrently.
             }
+            catch (KafkaStorageException)
+            {
+                // Its dir is offline (already logged once); the other dirs are still flushed.
+            }
         }
 
         CheckpointRecoveryPoints();
@@ -161,12 +184,12 @@ public sealed partial class LogManager : IDisposable
     {
         lock (_checkpointLock)
         {
-            foreach (string dir in LogDirs)
+            foreach (string dir in OnlineLogDirs)
             {
                 IEnumerable<KeyValuePair<TopicPartition, long>> points = _logs.Values
                     .Where(l => ParentDir(l) == dir)
                     .Select(l => KeyValuePair.Create(l.TopicPartition, l.RecoveryPoint));
-                CheckpointFile.Write(Path.Combine(dir, CheckpointFile.RecoveryPointFileName), points);
+                WriteCheckpoint(dir, CheckpointFile.RecoveryPointFileName, points);
             }
         }
     }
@@ -210,6 +233,19 @@ public sealed partial class LogManager : IDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Writes one per-dir checkpoint file; an I/O error takes the dir offline instead of propagating.</summary>
+    private void WriteCheckpoint(string dir, string fileName, IEnumerable<KeyValuePair<TopicPartition, long>> entries)
+    {
+        try
+        {
+            CheckpointFile.Write(Path.Combine(dir, fileName), entries);
+        }
+        catch (IOException e) when (e is not KafkaStorageException)
+        {
+            Failures.MarkOffline(dir, "writing " + fileName, e);
+        }
+    }
+
     private static string ParentDir(PartitionLog log) => Path.GetDirectoryName(log.Directory)!;
 
     private ILogger CreateLogLogger() => _loggerFactory.CreateLogger<PartitionLog>();
@@ -235,6 +271,7 @@ public sealed partial class LogManager : IDisposable
 
             long recoveryPoint = recoveryPoints.GetValueOrDefault(tp, 0);
             PartitionLog log = PartitionLog.Open(child, _options.DefaultConfig, _time, CreateLogLogger(), recoveryPoint);
+            log.AttachFailureChannel(Failures);
             if (!_logs.TryAdd(tp, log))
             {
                 log.Dispose();

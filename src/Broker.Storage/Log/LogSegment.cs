@@ -117,15 +117,28 @@ public sealed partial class LogSegment : IDisposable
             throw new InvalidOperationException("Segment would exceed 2 GiB.");
         }
 
-        RandomAccess.Write(_log, batches, position);
         long next = _nextOffset;
-        int at = 0;
-        while (at < batches.Length)
+        long maxTimestamp = _maxTimestamp;
+        long offsetOfMaxTimestamp = _offsetOfMaxTimestamp;
+        int bytesSinceLastIndexEntry = _bytesSinceLastIndexEntry;
+        try
         {
-            RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
-            IndexBatch(header, position + at);
-            at += header.TotalSize;
-            next = header.NextOffset;
+            RandomAccess.Write(_log, batches, position);
+            int at = 0;
+            while (at < batches.Length)
+            {
+                RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
+                IndexBatch(header, position + at);
+                at += header.TotalSize;
+                next = header.NextOffset;
+            }
+        }
+        catch (IOException)
+        {
+            // Nothing of this append is published (size and next offset are unchanged, so readers and the next
+            // append ignore any bytes written past the size); the index entries and timestamps it added go too.
+            RollBackIndexes(_nextOffset, maxTimestamp, offsetOfMaxTimestamp, bytesSinceLastIndexEntry);
+            throw;
         }
 
         if (RollingBaseTimeMs < 0)
@@ -208,6 +221,24 @@ public sealed partial class LogSegment : IDisposable
             _log.Dispose();
             _offsetIndex.Dispose();
             _timeIndex.Dispose();
+        }
+    }
+
+    /// <summary>Undoes the index and timestamp bookkeeping of a failed append whose first offset was <paramref name="from"/>.</summary>
+    private void RollBackIndexes(long from, long maxTimestamp, long offsetOfMaxTimestamp, int bytesSinceLastIndexEntry)
+    {
+        Volatile.Write(ref _maxTimestamp, maxTimestamp);
+        Volatile.Write(ref _offsetOfMaxTimestamp, offsetOfMaxTimestamp);
+        _bytesSinceLastIndexEntry = bytesSinceLastIndexEntry;
+        try
+        {
+            // The in-memory counts drop first; zeroing the entries on disk may itself fail on a full disk, which
+            // recovery then repairs (it rebuilds the indexes of an unclean segment).
+            _offsetIndex.TruncateTo(from);
+            _timeIndex.TruncateTo(from);
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -24,6 +24,7 @@ public sealed partial class PartitionLog
         lock (_lock)
         {
             ThrowIfDisposed();
+            ThrowIfOffline();
             long now = NowMs();
             long logAppendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? now : -1;
             long baseOffset = _logEndOffset;
@@ -56,18 +57,26 @@ public sealed partial class PartitionLog
                 at += header.TotalSize;
             }
 
-            if (leaderEpoch >= 0 && leaderEpoch > LeaderEpochs.LatestEpoch)
+            try
             {
-                LeaderEpochs.Assign(leaderEpoch, baseOffset);
-            }
+                if (leaderEpoch >= 0 && leaderEpoch > LeaderEpochs.LatestEpoch)
+                {
+                    LeaderEpochs.Assign(leaderEpoch, baseOffset);
+                }
 
-            if (Producers.HasPending)
-            {
-                AppendIdempotentLocked(batches, next, validation.RecordCount, now, config);
+                if (Producers.HasPending)
+                {
+                    AppendIdempotentLocked(batches, next, validation.RecordCount, now, config);
+                }
+                else
+                {
+                    AppendLocked(batches, next, validation.RecordCount, now, config);
+                }
             }
-            else
+            catch (IOException e) when (e is not KafkaStorageException)
             {
-                AppendLocked(batches, next, validation.RecordCount, now, config);
+                Producers.DiscardPending();
+                throw DirFailed("append", e);
             }
 
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, logAppendTime, validation.RecordCount, validation.BatchCount, _logStartOffset);
@@ -89,6 +98,7 @@ public sealed partial class PartitionLog
         lock (_lock)
         {
             ThrowIfDisposed();
+            ThrowIfOffline();
             long baseOffset = _logEndOffset;
             long next = baseOffset;
             int maxEpoch = -1;
@@ -108,12 +118,20 @@ public sealed partial class PartitionLog
                 at += header.TotalSize;
             }
 
-            if (maxEpoch > LeaderEpochs.LatestEpoch)
+            try
             {
-                AssignFollowerEpochs(batches);
+                if (maxEpoch > LeaderEpochs.LatestEpoch)
+                {
+                    AssignFollowerEpochs(batches);
+                }
+
+                AppendLocked(batches, next, validation.RecordCount, NowMs(), Config);
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                throw DirFailed("append as follower", e);
             }
 
-            AppendLocked(batches, next, validation.RecordCount, NowMs(), Config);
             if (hasProducerIds)
             {
                 ApplyProducerBatches(batches);
@@ -145,7 +163,15 @@ public sealed partial class PartitionLog
         lock (_lock)
         {
             ThrowIfDisposed();
-            RollLocked(Config);
+            ThrowIfOffline();
+            try
+            {
+                RollLocked(Config);
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                throw DirFailed("roll", e);
+            }
         }
     }
 
@@ -162,7 +188,16 @@ public sealed partial class PartitionLog
         _unflushedMessages += recordCount;
         if (_unflushedMessages >= config.FlushIntervalMessages)
         {
-            FlushLocked();
+            try
+            {
+                FlushLocked();
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                // The batches are in the log (and in the page cache); only their fsync failed. The append stands, so
+                // the log, producer state and result agree; the dir goes offline for every later write.
+                _ = DirFailed("flush", e);
+            }
         }
     }
 
@@ -205,9 +240,13 @@ public sealed partial class PartitionLog
                 FlushUpTo(upTo);
                 Producers.FlushSnapshot(upTo);
             }
-            catch (Exception e) when (e is ObjectDisposedException or IOException)
+            catch (ObjectDisposedException e)
             {
                 _logger.BackgroundTaskFailed(e, "flush after roll of " + Directory);
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                _ = DirFailed("flush after roll", e);
             }
         });
         return created;

@@ -8,7 +8,15 @@ public sealed partial class PartitionLog
         lock (_lock)
         {
             ThrowIfDisposed();
-            FlushLocked();
+            ThrowIfOffline();
+            try
+            {
+                FlushLocked();
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                throw DirFailed("flush", e);
+            }
         }
     }
 
@@ -23,12 +31,20 @@ public sealed partial class PartitionLog
 
         lock (_lock)
         {
-            if (_disposed)
+            if (_disposed || IsOffline)
             {
                 return false;
             }
 
-            FlushLocked();
+            try
+            {
+                FlushLocked();
+            }
+            catch (IOException e) when (e is not KafkaStorageException)
+            {
+                throw DirFailed("flush", e);
+            }
+
             return true;
         }
     }

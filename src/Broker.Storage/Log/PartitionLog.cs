@@ -101,6 +101,14 @@ public sealed partial class PartitionLog : IDisposable
                 return;
             }
 
+            if (IsOffline)
+            {
+                // Nothing more is written to a failed dir (Kafka closes its logs without a flush); recovery at the
+                // next start repairs the tail.
+                CloseLocked();
+                return;
+            }
+
             FlushLocked();
             SnapshotProducersOnClose();
             CloseLocked();

@@ -46,4 +46,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(14, LogLevel.Debug, "Loaded producer state of {Directory}: {Producers} producers, snapshot at {SnapshotOffset}, replayed from {ReplayFrom}")]
     public static partial void LoadedProducerState(this ILogger logger, string directory, int producers, long snapshotOffset, long replayFrom);
+
+    [LoggerMessage(15, LogLevel.Error, "Log dir {Directory} is offline after an I/O error during {Operation}: {Reason}. Its partitions answer KAFKA_STORAGE_ERROR until the broker restarts")]
+    public static partial void LogDirOffline(this ILogger logger, Exception exception, string directory, string operation, string reason);
 }
