@@ -34,7 +34,7 @@ public enum RecordBatchError : byte
 
     /// <summary>
     /// The batch has the producer id, epoch and sequence range of one of the producer's recent batches but different
-    /// contents (another CRC): not a retry, so it is neither written nor acknowledged with the stored batch's offsets.
+    /// records: not a retry, so it is neither written nor acknowledged with the stored batch's offsets.
     /// </summary>
     SequenceReused,
 }

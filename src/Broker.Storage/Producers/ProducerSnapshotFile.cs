@@ -8,7 +8,7 @@ namespace Broker.Storage.Producers;
 /// magic "PSNP" (4) | version int16 | crc32c uint32 of everything after it | entry count int32 | entries.
 /// Entry: producerId int64 | epoch int16 | lastTimestamp int64 | batch count uint8 | batches, oldest first.
 /// Batch, version 1: firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64.
-/// Batch, version 2 (written now): the same, then hasCrc uint8 (0 or 1) | batch crc uint32 (0 when hasCrc is 0).
+/// Batch, version 2 (written now): the same, then hasCrc uint8 (0 or 1) | records crc32c uint32 (0 when hasCrc is 0).
 /// Version 1 files still load, with every batch CRC unknown (retries then match on sequence range alone).
 /// A file that is short, has another magic or version, a bad CRC or trailing bytes is rejected as a whole.
 /// </summary>
@@ -50,8 +50,8 @@ internal static class ProducerSnapshotFile
                 BinaryPrimitives.WriteInt32BigEndian(span[(at + 4)..], batch.LastSeq);
                 BinaryPrimitives.WriteInt64BigEndian(span[(at + 8)..], batch.FirstOffset);
                 BinaryPrimitives.WriteInt64BigEndian(span[(at + 16)..], batch.LastOffset);
-                span[at + 24] = batch.Crc.HasValue ? (byte)1 : (byte)0;
-                BinaryPrimitives.WriteUInt32BigEndian(span[(at + 25)..], batch.Crc ?? 0);
+                span[at + 24] = batch.RecordsCrc.HasValue ? (byte)1 : (byte)0;
+                BinaryPrimitives.WriteUInt32BigEndian(span[(at + 25)..], batch.RecordsCrc ?? 0);
                 at += BatchSize;
             }
         }

@@ -59,8 +59,8 @@ public sealed partial class ProducerStateManager
     /// Validates a client batch (producerId &gt;= 0) that would get offsets from <paramref name="firstOffset"/>, as
     /// Kafka's leader does. On success the batch is remembered as pending (so a later batch of the same append is
     /// checked against it) until <see cref="CommitPending"/> or <see cref="DiscardPending"/>.
-    /// Rules: a retry of a remembered batch (same epoch, sequence range and CRC, or CRC unknown) is DuplicateSequence
-    /// with <paramref name="duplicate"/> set; the same epoch and range with another CRC is SequenceReused (also with
+    /// Rules: a retry of a remembered batch (same epoch, sequence range and records CRC, or CRC unknown) is DuplicateSequence
+    /// with <paramref name="duplicate"/> set; the same epoch and range with other records is SequenceReused (also with
     /// <paramref name="duplicate"/> set); an epoch older than the known one is InvalidProducerEpoch; a newer epoch must
     /// start at sequence 0; the same epoch must continue at last sequence + 1 (int.MaxValue wraps to 0); an unknown
     /// producer, or one whose epoch is unknown (-1), may start at any sequence (KIP-360).
@@ -82,7 +82,7 @@ public sealed partial class ProducerStateManager
             // Same id, epoch and range but other bytes is a client reusing a sequence (kafkajs rolls its sequence
             // back when a request fails after the broker stored it): answering with the stored batch's offsets would
             // acknowledge records that were never written.
-            return duplicate.HasDifferentContent(header.Crc) ? RecordBatchError.SequenceReused : RecordBatchError.DuplicateSequence;
+            return duplicate.HasDifferentContent(RecordsFingerprint.Of(header)) ? RecordBatchError.SequenceReused : RecordBatchError.DuplicateSequence;
         }
 
         duplicate = default;
@@ -103,7 +103,7 @@ public sealed partial class ProducerStateManager
         }
 
         long lastOffset = firstOffset + header.LastOffsetDelta;
-        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, header.Crc), header.MaxTimestamp));
+        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, RecordsFingerprint.Of(header)), header.MaxTimestamp));
         return RecordBatchError.None;
     }
 
@@ -126,8 +126,7 @@ public sealed partial class ProducerStateManager
 
     /// <summary>
     /// Records a batch already in the log (replicated, or found by a scan) without validation; its header carries
-    /// its real offsets and, unless the leader stamped LogAppendTime, the producer's CRC. Batches without a producer
-    /// id are ignored.
+    /// its real offsets; its records CRC is derived from the header. Batches without a producer id are ignored.
     /// </summary>
     internal void Apply(in RecordBatchHeader header)
     {
@@ -141,19 +140,12 @@ public sealed partial class ProducerStateManager
             BatchMetadata.LastSequence(header.BaseSequence, header.LastOffsetDelta),
             header.BaseOffset,
             header.LastOffset,
-            StoredCrcOfClientBatch(header));
+            RecordsFingerprint.Of(header));
         lock (_lock)
         {
             AddLocked(header.ProducerId, header.ProducerEpoch, batch, header.MaxTimestamp);
         }
     }
-
-    /// <summary>
-    /// The producer's CRC of a stored batch, or null when the leader rewrote it: stamping LogAppendTime changes
-    /// attributes and maxTimestamp and recomputes the CRC, so the stored value no longer matches a retry.
-    /// </summary>
-    private static uint? StoredCrcOfClientBatch(in RecordBatchHeader header) =>
-        header.TimestampType == TimestampType.LogAppendTime ? null : header.Crc;
 
     /// <summary>Removes producers whose newest batch is below <paramref name="logStartOffset"/> (deleted by retention).</summary>
     internal void TruncateHead(long logStartOffset)

@@ -72,6 +72,7 @@ public sealed class RawIdempotenceTests : SingleBrokerFixture
         Assert.That(reused.BaseOffset, Is.EqualTo(-1));
         Assert.That(LogEndOffset(c, topic), Is.EqualTo(5), "nothing appended");
         Assert.That(Produce(c, topic, stored), Is.EqualTo((ErrorCode.None, 3L)), "the true retry keeps its original offset");
+        Assert.That(Produce(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 3, 2, prefix: "stored")), Is.EqualTo((ErrorCode.None, 3L)), "so does a retry re-encoded with a new timestamp (kafkajs)");
         Assert.That(Produce(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 5, 1)), Is.EqualTo((ErrorCode.None, 5L)), "the producer's sequence is unchanged");
     }
 

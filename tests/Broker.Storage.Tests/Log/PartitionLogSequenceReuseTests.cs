@@ -86,19 +86,30 @@ public class PartitionLogSequenceReuseTests : PartitionLogTestBase
     }
 
     [Test]
-    public void LogAppendTime_RebuiltState_StillAcceptsTrueRetry()
+    public void RetryReencodedWithNewTimestamps_IsStillDuplicate()
     {
-        // The leader rewrites the CRC when it stamps LogAppendTime, so a state rebuilt from the log cannot know the
-        // producer's CRC: it falls back to matching on the sequence range (a retry must not be refused).
+        // kafkajs re-encodes a batch on each retry and, without application timestamps, with a new base/max
+        // timestamp: header bytes (and header CRC) differ, the records do not. Such a retry must still be a duplicate.
+        PartitionLog log = Open();
+        log.Append(Batches.Idempotent(Pid, 0, 0, 3, timestamp: 1_700_000_000_000));
+
+        AssertIdenticalRetryIsDuplicate(log, Batches.Idempotent(Pid, 0, 0, 3, timestamp: 1_700_000_000_450), 0);
+    }
+
+    [Test]
+    public void LogAppendTime_RebuiltState_KnowsRecordsCrc()
+    {
+        // The leader rewrites attributes, maxTimestamp and the header CRC when it stamps LogAppendTime; the records
+        // section is untouched, so state rebuilt from the stamped log still tells a retry from a reuse.
         var config = new LogConfig { MessageTimestampType = TimestampType.LogAppendTime };
         PartitionLog log = Open(config);
         log.Append(Batches.Idempotent(Pid, 0, 0, 2));
-        Assert.That(log.Append(Batches.Idempotent(Pid, 0, 0, 2, prefix: "other")).Error, Is.EqualTo(RecordBatchError.SequenceReused), "leader state keeps the producer's CRC");
         log.Dispose();
         DeleteSnapshots();
 
         PartitionLog reopened = Open(config);
 
+        Assert.That(reopened.Append(Batches.Idempotent(Pid, 0, 0, 2, prefix: "other")).Error, Is.EqualTo(RecordBatchError.SequenceReused));
         AssertIdenticalRetryIsDuplicate(reopened, Batches.Idempotent(Pid, 0, 0, 2), 0);
     }
 
