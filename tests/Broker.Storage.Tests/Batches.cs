@@ -19,13 +19,16 @@ internal static class Batches
         return builder.Build();
     }
 
-    /// <summary>An idempotent producer's batch of <paramref name="count"/> records starting at sequence <paramref name="baseSequence"/>.</summary>
-    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000)
+    /// <summary>
+    /// An idempotent producer's batch of <paramref name="count"/> records starting at sequence
+    /// <paramref name="baseSequence"/>, with values <paramref name="prefix"/>0..N.
+    /// </summary>
+    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000, string prefix = "v")
     {
         var builder = new RecordBatchBuilder(timestamp) { ProducerId = producerId, ProducerEpoch = epoch, BaseSequence = baseSequence };
         for (int i = 0; i < count; i++)
         {
-            builder.Add("k" + i, "v" + i, timestamp + i);
+            builder.Add("k" + i, prefix + i, timestamp + i);
         }
 
         return builder.Build();

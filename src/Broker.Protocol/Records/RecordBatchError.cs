@@ -31,4 +31,10 @@ public enum RecordBatchError : byte
 
     /// <summary>The batch's producer epoch is older than the one the partition has seen.</summary>
     InvalidProducerEpoch,
+
+    /// <summary>
+    /// The batch has the producer id, epoch and sequence range of one of the producer's recent batches but different
+    /// records: not a retry, so it is neither written nor acknowledged with the stored batch's offsets.
+    /// </summary>
+    SequenceReused,
 }

@@ -146,8 +146,10 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
                 RecordBatchError.UnsupportedMagic => ErrorCode.UnsupportedForMessageFormat,
                 RecordBatchError.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
                 RecordBatchError.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
+                RecordBatchError.SequenceReused => ErrorCode.InvalidRecord,
                 _ => ErrorCode.CorruptMessage,
             });
+            result.ErrorMessage = appended.ErrorMessage;
             return null;
         }
 

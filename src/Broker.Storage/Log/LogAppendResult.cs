@@ -23,6 +23,9 @@ public readonly record struct LogAppendResult(
 {
     public bool IsSuccess => Error == RecordBatchError.None;
 
+    /// <summary>Why the append was refused, for the client (Produce v8+ errorMessage); null when the code says it all.</summary>
+    public string? ErrorMessage { get; init; }
+
     internal static LogAppendResult Failed(RecordBatchError error, long logStartOffset) =>
         new(error, -1, -1, -1, 0, 0, logStartOffset);
 }

@@ -39,9 +39,12 @@ public sealed partial class PartitionLog
                     if (producerError != RecordBatchError.None)
                     {
                         Producers.DiscardPending();
-                        return producerError == RecordBatchError.DuplicateSequence
-                            ? new LogAppendResult(producerError, duplicate.FirstOffset, duplicate.LastOffset, -1, 0, 0, _logStartOffset)
-                            : LogAppendResult.Failed(producerError, _logStartOffset);
+                        return producerError switch
+                        {
+                            RecordBatchError.DuplicateSequence => new LogAppendResult(producerError, duplicate.FirstOffset, duplicate.LastOffset, -1, 0, 0, _logStartOffset),
+                            RecordBatchError.SequenceReused => LogAppendResult.Failed(producerError, _logStartOffset) with { ErrorMessage = SequenceReusedMessage(header) },
+                            _ => LogAppendResult.Failed(producerError, _logStartOffset),
+                        };
                     }
                 }
 
@@ -82,6 +85,9 @@ public sealed partial class PartitionLog
             return new LogAppendResult(RecordBatchError.None, baseOffset, next - 1, logAppendTime, validation.RecordCount, validation.BatchCount, _logStartOffset);
         }
     }
+
+    private static string SequenceReusedMessage(in RecordBatchHeader header) =>
+        $"batch reuses sequence {header.BaseSequence} of producer {header.ProducerId} (epoch {header.ProducerEpoch}) with different records";
 
     /// <summary>
     /// Appends batches copied from the leader as they are (offsets, epochs and timestamps kept). The first batch must

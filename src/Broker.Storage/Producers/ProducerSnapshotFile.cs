@@ -5,19 +5,23 @@ namespace Broker.Storage.Producers;
 
 /// <summary>
 /// Binary format of a producer state snapshot (our own, big-endian):
-/// magic "PSNP" (4) | version int16 = 1 | crc32c uint32 of everything after it | entry count int32 | entries.
+/// magic "PSNP" (4) | version int16 | crc32c uint32 of everything after it | entry count int32 | entries.
 /// Entry: producerId int64 | epoch int16 | lastTimestamp int64 | batch count uint8 | batches, oldest first.
-/// Batch: firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64.
-/// A file that is short, has another magic/version, a bad CRC or trailing bytes is rejected as a whole.
+/// Batch, version 1: firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64.
+/// Batch, version 2 (written now): the same, then hasCrc uint8 (0 or 1) | records crc32c uint32 (0 when hasCrc is 0).
+/// Version 1 files still load, with every batch CRC unknown (retries then match on sequence range alone).
+/// A file that is short, has another magic or version, a bad CRC or trailing bytes is rejected as a whole.
 /// </summary>
 internal static class ProducerSnapshotFile
 {
     private const uint Magic = 0x50534E50;
-    private const short Version = 1;
+    private const short Version1 = 1;
+    private const short Version = 2;
     private const int HeaderSize = 4 + 2 + 4 + 4;
     private const int CrcStart = 10;
     private const int EntryFixedSize = 8 + 2 + 8 + 1;
-    private const int BatchSize = 4 + 4 + 8 + 8;
+    private const int BatchSizeV1 = 4 + 4 + 8 + 8;
+    private const int BatchSize = BatchSizeV1 + 1 + 4;
 
     public static byte[] Serialize(IReadOnlyCollection<ProducerStateEntry> entries)
     {
@@ -46,6 +50,8 @@ internal static class ProducerSnapshotFile
                 BinaryPrimitives.WriteInt32BigEndian(span[(at + 4)..], batch.LastSeq);
                 BinaryPrimitives.WriteInt64BigEndian(span[(at + 8)..], batch.FirstOffset);
                 BinaryPrimitives.WriteInt64BigEndian(span[(at + 16)..], batch.LastOffset);
+                span[at + 24] = batch.RecordsCrc.HasValue ? (byte)1 : (byte)0;
+                BinaryPrimitives.WriteUInt32BigEndian(span[(at + 25)..], batch.RecordsCrc ?? 0);
                 at += BatchSize;
             }
         }
@@ -60,11 +66,14 @@ internal static class ProducerSnapshotFile
         entries.Clear();
         if (data.Length < HeaderSize
             || BinaryPrimitives.ReadUInt32BigEndian(data) != Magic
-            || BinaryPrimitives.ReadInt16BigEndian(data[4..]) != Version
+            || BinaryPrimitives.ReadInt16BigEndian(data[4..]) is not (Version1 or Version)
             || BinaryPrimitives.ReadUInt32BigEndian(data[6..]) != Crc32C.Compute(data[CrcStart..]))
         {
             return false;
         }
+
+        bool hasCrcs = BinaryPrimitives.ReadInt16BigEndian(data[4..]) == Version;
+        int batchSize = hasCrcs ? BatchSize : BatchSizeV1;
 
         int count = BinaryPrimitives.ReadInt32BigEndian(data[10..]);
         int at = HeaderSize;
@@ -79,7 +88,7 @@ internal static class ProducerSnapshotFile
             long timestamp = BinaryPrimitives.ReadInt64BigEndian(data[(at + 10)..]);
             int batches = data[at + 18];
             at += EntryFixedSize;
-            if (batches > ProducerStateEntry.BatchesToRetain || data.Length - at < batches * BatchSize)
+            if (batches > ProducerStateEntry.BatchesToRetain || data.Length - at < batches * batchSize)
             {
                 return false;
             }
@@ -90,9 +99,10 @@ internal static class ProducerSnapshotFile
                     BinaryPrimitives.ReadInt32BigEndian(data[at..]),
                     BinaryPrimitives.ReadInt32BigEndian(data[(at + 4)..]),
                     BinaryPrimitives.ReadInt64BigEndian(data[(at + 8)..]),
-                    BinaryPrimitives.ReadInt64BigEndian(data[(at + 16)..]));
+                    BinaryPrimitives.ReadInt64BigEndian(data[(at + 16)..]),
+                    ReadCrc(data[at..], hasCrcs));
                 entry.AddBatch(entry.ProducerEpoch, batch, timestamp);
-                at += BatchSize;
+                at += batchSize;
             }
 
             entries.Add(entry);
@@ -100,4 +110,8 @@ internal static class ProducerSnapshotFile
 
         return at == data.Length;
     }
+
+    /// <summary>The CRC stored in a version-2 batch record (null when flagged absent); always null for version 1.</summary>
+    private static uint? ReadCrc(ReadOnlySpan<byte> batch, bool hasCrcs) =>
+        hasCrcs && batch[24] != 0 ? BinaryPrimitives.ReadUInt32BigEndian(batch[25..]) : null;
 }

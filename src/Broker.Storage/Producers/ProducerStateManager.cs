@@ -59,8 +59,9 @@ public sealed partial class ProducerStateManager
     /// Validates a client batch (producerId &gt;= 0) that would get offsets from <paramref name="firstOffset"/>, as
     /// Kafka's leader does. On success the batch is remembered as pending (so a later batch of the same append is
     /// checked against it) until <see cref="CommitPending"/> or <see cref="DiscardPending"/>.
-    /// Rules: a retry of a remembered batch (same epoch and sequence range) is DuplicateSequence with
-    /// <paramref name="duplicate"/> set; an epoch older than the known one is InvalidProducerEpoch; a newer epoch must
+    /// Rules: a retry of a remembered batch (same epoch, sequence range and records CRC, or CRC unknown) is DuplicateSequence
+    /// with <paramref name="duplicate"/> set; the same epoch and range with other records is SequenceReused (also with
+    /// <paramref name="duplicate"/> set); an epoch older than the known one is InvalidProducerEpoch; a newer epoch must
     /// start at sequence 0; the same epoch must continue at last sequence + 1 (int.MaxValue wraps to 0); an unknown
     /// producer, or one whose epoch is unknown (-1), may start at any sequence (KIP-360).
     /// </summary>
@@ -78,7 +79,10 @@ public sealed partial class ProducerStateManager
 
         if (committed is not null && committed.TryFindDuplicate(epoch, firstSeq, lastSeq, out duplicate))
         {
-            return RecordBatchError.DuplicateSequence;
+            // Same id, epoch and range but other bytes is a client reusing a sequence (kafkajs rolls its sequence
+            // back when a request fails after the broker stored it): answering with the stored batch's offsets would
+            // acknowledge records that were never written.
+            return duplicate.HasDifferentContent(RecordsFingerprint.Of(header)) ? RecordBatchError.SequenceReused : RecordBatchError.DuplicateSequence;
         }
 
         duplicate = default;
@@ -99,7 +103,7 @@ public sealed partial class ProducerStateManager
         }
 
         long lastOffset = firstOffset + header.LastOffsetDelta;
-        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset), header.MaxTimestamp));
+        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, RecordsFingerprint.Of(header)), header.MaxTimestamp));
         return RecordBatchError.None;
     }
 
@@ -122,7 +126,7 @@ public sealed partial class ProducerStateManager
 
     /// <summary>
     /// Records a batch already in the log (replicated, or found by a scan) without validation; its header carries
-    /// its real offsets. Batches without a producer id are ignored.
+    /// its real offsets; its records CRC is derived from the header. Batches without a producer id are ignored.
     /// </summary>
     internal void Apply(in RecordBatchHeader header)
     {
@@ -135,7 +139,8 @@ public sealed partial class ProducerStateManager
             header.BaseSequence,
             BatchMetadata.LastSequence(header.BaseSequence, header.LastOffsetDelta),
             header.BaseOffset,
-            header.LastOffset);
+            header.LastOffset,
+            RecordsFingerprint.Of(header));
         lock (_lock)
         {
             AddLocked(header.ProducerId, header.ProducerEpoch, batch, header.MaxTimestamp);

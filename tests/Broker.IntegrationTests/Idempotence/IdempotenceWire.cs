@@ -37,6 +37,13 @@ internal static class IdempotenceWire
 
     public static (ErrorCode Error, long BaseOffset) Produce(RawConnection c, string topic, byte[] batch)
     {
+        ProduceResponse.PartitionResponse partition = ProducePartition(c, topic, batch);
+        return ((ErrorCode)partition.ErrorCode, partition.BaseOffset);
+    }
+
+    /// <summary>Produce v9 (acks=all) of one batch to partition 0; the whole partition answer, error message included.</summary>
+    public static ProduceResponse.PartitionResponse ProducePartition(RawConnection c, string topic, byte[] batch)
+    {
         var response = c.RoundTrip<ProduceResponse>(new ProduceRequest
         {
             Acks = -1,
@@ -50,8 +57,7 @@ internal static class IdempotenceWire
                 },
             ],
         }, 9);
-        var partition = response.Responses.Single().PartitionResponses.Single();
-        return ((ErrorCode)partition.ErrorCode, partition.BaseOffset);
+        return response.Responses.Single().PartitionResponses.Single();
     }
 
     public static long LogEndOffset(RawConnection c, string topic)

@@ -53,6 +53,30 @@ public sealed class RawIdempotenceTests : SingleBrokerFixture
     }
 
     [Test]
+    public void SameSequenceWithOtherRecords_IsInvalidRecordAndNotStored()
+    {
+        // Issue 11: kafkajs rolls its sequence back after a failed request the broker had stored, and sends other
+        // records under the stored batch's sequence. Answering them as a retry acknowledged records never written.
+        using var c = new RawConnection(Broker.Port);
+        string topic = UniqueTopic("idem-reuse");
+        CreateTopic(c, topic);
+        InitProducerIdResponse pid = InitProducerId(c);
+        Assert.That(Produce(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 0, 3)).Error, Is.EqualTo(ErrorCode.None));
+        byte[] stored = Batch(pid.ProducerId, pid.ProducerEpoch, 3, 2, prefix: "stored");
+        Assert.That(Produce(c, topic, stored), Is.EqualTo((ErrorCode.None, 3L)));
+
+        ProduceResponse.PartitionResponse reused = ProducePartition(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 3, 2, prefix: "other"));
+
+        Assert.That((short)reused.ErrorCode, Is.EqualTo(87), "INVALID_RECORD: not retriable, the send fails visibly");
+        Assert.That(reused.ErrorMessage, Is.EqualTo($"batch reuses sequence 3 of producer {pid.ProducerId} (epoch {pid.ProducerEpoch}) with different records"));
+        Assert.That(reused.BaseOffset, Is.EqualTo(-1));
+        Assert.That(LogEndOffset(c, topic), Is.EqualTo(5), "nothing appended");
+        Assert.That(Produce(c, topic, stored), Is.EqualTo((ErrorCode.None, 3L)), "the true retry keeps its original offset");
+        Assert.That(Produce(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 3, 2, prefix: "stored")), Is.EqualTo((ErrorCode.None, 3L)), "so does a retry re-encoded with a new timestamp (kafkajs)");
+        Assert.That(Produce(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 5, 1)), Is.EqualTo((ErrorCode.None, 5L)), "the producer's sequence is unchanged");
+    }
+
+    [Test]
     public void SequenceGap_IsOutOfOrderSequenceNumber()
     {
         using var c = new RawConnection(Broker.Port);

@@ -88,7 +88,7 @@ public class PartitionLogIdempotenceTests : PartitionLogTestBase
         Assert.That(log.AppendAsFollower(batch).IsSuccess, Is.True);
 
         Assert.That(log.Producers.TryGetEntry(Pid, out ProducerStateEntry entry), Is.True);
-        Assert.That(entry.Batches, Is.EqualTo(new[] { new BatchMetadata(10, 11, 0, 1) }));
+        Assert.That(entry.Batches, Is.EqualTo(new[] { new BatchMetadata(10, 11, 0, 1, RecordsFingerprint.Of(RecordBatchHeader.Read(batch))) }));
     }
 
     [Test]

@@ -30,7 +30,7 @@ public class ProducerStateManagerTests
 
         Assert.That(_state.TryGetEntry(Pid, out ProducerStateEntry entry), Is.True);
         Assert.That((entry.ProducerEpoch, entry.LastSeq, entry.LastOffset), Is.EqualTo(((short)0, 44, 2L)));
-        Assert.That(entry.Batches, Is.EqualTo(new[] { new BatchMetadata(42, 44, 0, 2) }));
+        Assert.That(entry.Batches, Is.EqualTo(new[] { new BatchMetadata(42, 44, 0, 2, RecordsFingerprint.Of(RecordBatchHeader.Read(Batches.Idempotent(Pid, 0, 42, 3)))) }));
     }
 
     [Test]
@@ -62,11 +62,23 @@ public class ProducerStateManagerTests
         }
 
         Assert.That(Check(Pid, 0, 2, 2, out BatchMetadata duplicate), Is.EqualTo(RecordBatchError.DuplicateSequence));
-        Assert.That(duplicate, Is.EqualTo(new BatchMetadata(2, 3, 2, 3)));
+        Assert.That(duplicate, Is.EqualTo(new BatchMetadata(2, 3, 2, 3, RecordsFingerprint.Of(RecordBatchHeader.Read(Batches.Idempotent(Pid, 0, 2, 2))))));
         Assert.That(Check(Pid, 0, 10, 2, out duplicate), Is.EqualTo(RecordBatchError.DuplicateSequence));
         Assert.That(duplicate.FirstOffset, Is.EqualTo(10));
         Assert.That(Check(Pid, 0, 0, 2, out _), Is.EqualTo(RecordBatchError.OutOfOrderSequence), "the sixth-newest batch is forgotten");
         Assert.That(Entry().Batches, Has.Count.EqualTo(ProducerStateEntry.BatchesToRetain));
+    }
+
+    [Test]
+    public void SameRange_OtherRecords_IsSequenceReused_AndNotRemembered()
+    {
+        Append(Pid, 0, 0, 2);
+        var other = RecordBatchHeader.Read(Batches.Idempotent(Pid, 0, 0, 2, prefix: "other"));
+
+        Assert.That(_state.Check(other, _nextOffset, out BatchMetadata stored), Is.EqualTo(RecordBatchError.SequenceReused));
+        Assert.That(stored.FirstOffset, Is.EqualTo(0));
+        Assert.That(_state.HasPending, Is.False);
+        Assert.That(Check(Pid, 0, 0, 2, out _), Is.EqualTo(RecordBatchError.DuplicateSequence));
     }
 
     [Test]
