@@ -39,7 +39,11 @@ public static class MarkdownReport
                       "batch and, as Kafka does, answers success with the original batch's offset. That `send()` is acknowledged " +
                       "but its records are never stored; the failed call retries with the next sequence and its records are " +
                       "stored a second time. Signature: a kafkajs value acknowledged at an offset that holds another kafkajs value, " +
-                      "which is stored twice. kafkajs's order across concurrent `send()` calls is not kept either (not counted).").AppendLine();
+                      "which is stored twice. kafkajs's order across concurrent `send()` calls is not kept either (not counted). " +
+                      "Since broker commit `3b7d423` the broker compares the records of a batch that repeats a cached sequence range " +
+                      "(a CRC-32C of the records, kept in the producer state and its snapshots) and answers INVALID_RECORD (87) " +
+                      "when they differ, so such a `send()` fails visibly instead of being acknowledged; rows measured on older " +
+                      "commits still count the false acknowledgments.").AppendLine();
         md.AppendLine("**Acks without offset.** librdkafka reports some records of a retried, possibly-persisted batch as delivered " +
                       "with offset -1001 (unknown); those are checked for presence and uniqueness only.").AppendLine();
         md.AppendLine("## What Kafka promises per scenario").AppendLine();
