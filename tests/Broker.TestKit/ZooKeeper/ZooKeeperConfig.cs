@@ -2,7 +2,8 @@ using System.Text;
 
 namespace Broker.TestKit.ZooKeeper;
 
-/// <summary>Renders zoo.cfg for fast tests: 500 ms ticks, loopback only, admin server off, all 4lw commands on.</summary>
+/// <summary>Renders zoo.cfg for fast tests: 500 ms ticks, loopback only, admin server off, all 4lw commands on,
+/// no fsync per transaction.</summary>
 internal static class ZooKeeperConfig
 {
     /// <param name="servers">Quorum members as (id, quorumPort, electionPort); null for standalone.</param>
@@ -19,6 +20,10 @@ internal static class ZooKeeperConfig
             .AppendLine("4lw.commands.whitelist=*")
             .AppendLine("maxClientCnxns=0")
             .AppendLine("autopurge.purgeInterval=0")
+            // Every session creation and znode write waits for an fsync of the transaction log; on a loaded CI machine
+            // one fsync took seconds, and a broker's start-up connect (limit: its session timeout) ran out. Tests kill
+            // processes, never the machine, so the page cache keeps what ZooKeeper wrote.
+            .AppendLine("forceSync=no")
             // Fast ticks would cap sessions at 20 ticks (10 s); allow longer ones so restart tests survive a loaded machine.
             .AppendLine("maxSessionTimeout=60000");
         if (servers is not null)
