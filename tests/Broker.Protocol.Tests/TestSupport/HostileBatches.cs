@@ -128,7 +128,7 @@ public static class HostileBatches
     private static byte[] Gzip(byte[] raw)
     {
         var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
         {
             gzip.Write(raw);
         }
