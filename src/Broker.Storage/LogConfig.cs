@@ -39,6 +39,10 @@ public sealed record LogConfig
     /// <summary>message.timestamp.type [CreateTime].</summary>
     public TimestampType MessageTimestampType { get; init; } = TimestampType.CreateTime;
 
+    /// <summary>message.timestamp.difference.max.ms [Long.MAX_VALUE]: under CreateTime, how far (either way) a record
+    /// timestamp may lie from the broker clock; produce answers INVALID_TIMESTAMP beyond it.</summary>
+    public long MessageTimestampDifferenceMaxMs { get; init; } = long.MaxValue;
+
     /// <summary>file.delete.delay.ms [60000]: how long deleted segments stay open for in-flight reads.</summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
 

@@ -3,7 +3,8 @@ namespace Broker.Protocol.Records;
 /// <summary>
 /// Why a batch was rejected. Kafka error codes the server is expected to answer with: CorruptMessage -> 2
 /// (CORRUPT_MESSAGE), RecordTooLarge -> 10 (MESSAGE_TOO_LARGE), InvalidRecord -> 87 (INVALID_RECORD),
-/// UnsupportedMagic -> 87 as well (Kafka rejects non-v2 batches on Produce v3+ with InvalidRecordException).
+/// UnsupportedMagic -> 87 as well (Kafka rejects non-v2 batches on Produce v3+ with InvalidRecordException),
+/// InvalidTimestamp -> 32 (INVALID_TIMESTAMP).
 /// Idempotence (producer state): DuplicateSequence -> 0 (NONE, answered with the original offsets),
 /// OutOfOrderSequence -> 45 (OUT_OF_ORDER_SEQUENCE_NUMBER), InvalidProducerEpoch -> 47 (INVALID_PRODUCER_EPOCH).
 /// </summary>
@@ -22,6 +23,9 @@ public enum RecordBatchError : byte
 
     /// <summary>Magic byte other than 2.</summary>
     UnsupportedMagic,
+
+    /// <summary>A record timestamp is outside the topic's window, or the producer claimed LogAppendTime.</summary>
+    InvalidTimestamp,
 
     /// <summary>The batch repeats one of the producer's recent batches; it was stored before and not written again.</summary>
     DuplicateSequence,

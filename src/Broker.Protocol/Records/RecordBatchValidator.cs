@@ -7,7 +7,7 @@ namespace Broker.Protocol.Records;
 /// CRC-32C, record count against lastOffsetDelta and size. Never decompresses or parses records, so its cost is one
 /// CRC pass over the bytes. Stateless and thread-safe.
 /// </summary>
-public static class RecordBatchValidator
+public static partial class RecordBatchValidator
 {
     /// <summary>Smallest legal batchLength: a header with zero records.</summary>
     private const int MinBatchLength = RecordBatchHeader.Size - RecordBatchHeader.LogOverhead;

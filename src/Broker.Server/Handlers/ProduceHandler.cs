@@ -10,14 +10,17 @@ using Broker.Server.Requests;
 namespace Broker.Server.Handlers;
 
 /// <summary>
-/// Produce v3+: exactly one magic-2 batch per partition, validated (size, CRC-32C, count) and appended as received;
-/// compressed batches are never decompressed. acks=0 gets no response; acks=1 is answered after the leader's
+/// Produce v3+: exactly one magic-2 batch per partition, validated as Kafka's LogValidator does (size, CRC-32C, then
+/// every record, compressed batches decompressed in a bounded stream; see <c>ProduceHandler.Validation.cs</c>) and
+/// appended as received. A request holding a transactional batch is refused whole with
+/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED (transactions are not supported). A partition listed twice keeps only its last
+/// entry, as Kafka's request map does: one append, one response entry. acks=0 gets no response; acks=1 is answered after the leader's
 /// append; acks=-1 first needs at least min.insync.replicas in the ISR (else NOT_ENOUGH_REPLICAS, nothing
 /// appended), then is answered once the high watermark covers the batch (Kafka's delayed produce), or with
 /// REQUEST_TIMED_OUT after the request's timeout, NOT_LEADER_OR_FOLLOWER if leadership moved meanwhile, and
 /// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum while waiting.
 /// </summary>
-public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<ProduceRequest>
+public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<ProduceRequest>
 {
     /// <summary>ZSTD batches need Produce v7+ (KIP-110), as in Kafka.</summary>
     private const short ZstdMinVersion = 7;
@@ -29,18 +32,22 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         var response = new ProduceResponse();
         List<PendingAck>? pending = null;
         bool acksValid = request.Acks is -1 or 0 or 1;
+        bool transactional = HasTransactionalBatch(request);
+        var last = LastEntries(request);
         foreach (var topic in request.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicResponse { Name = topic.Name };
             foreach (var data in topic.PartitionData)
             {
+                if (last is not null && !ReferenceEquals(last[(topic.Name, data.Index)], data)) continue;
                 var result = new ProduceResponse.PartitionResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
                 if (!acksValid) result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
+                else if (transactional) result.ErrorCode = (short)ErrorCode.TransactionalIdAuthorizationFailed;
                 else if (Append(context.ApiVersion, request.Acks, topic.Name, data, result) is { } wait) (pending ??= []).Add(wait);
                 topicResponse.PartitionResponses.Add(result);
             }
 
-            response.Responses.Add(topicResponse);
+            if (topicResponse.PartitionResponses.Count > 0) response.Responses.Add(topicResponse);
         }
 
         if (pending is null) return ValueTask.FromResult<IKafkaResponse?>(request.Acks == 0 ? null : response);
@@ -87,7 +94,9 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
 
         if (header.Magic != RecordBatchHeader.CurrentMagic)
         {
-            result.ErrorCode = (short)ErrorCode.UnsupportedForMessageFormat;
+            // Kafka's ProduceRequest.validateRecords: InvalidRecordException, not UNSUPPORTED_FOR_MESSAGE_FORMAT.
+            result.ErrorCode = (short)ErrorCode.InvalidRecord;
+            result.ErrorMessage = $"Produce requests with version {version} are only allowed to contain record batches with magic version 2";
             return null;
         }
 
@@ -101,6 +110,13 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         if (header.Compression == CompressionType.Zstd && version < ZstdMinVersion)
         {
             result.ErrorCode = (short)ErrorCode.UnsupportedCompressionType;
+            return null;
+        }
+
+        if (Validate(records, partition.Log.Config, out string? invalid) is var refused and not RecordBatchError.None)
+        {
+            result.ErrorCode = (short)ToErrorCode(refused);
+            result.ErrorMessage = invalid;
             return null;
         }
 
@@ -139,16 +155,7 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
 
         if (!appended.IsSuccess)
         {
-            result.ErrorCode = (short)(appended.Error switch
-            {
-                RecordBatchError.RecordTooLarge => ErrorCode.MessageTooLarge,
-                RecordBatchError.InvalidRecord => ErrorCode.InvalidRecord,
-                RecordBatchError.UnsupportedMagic => ErrorCode.UnsupportedForMessageFormat,
-                RecordBatchError.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
-                RecordBatchError.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
-                RecordBatchError.SequenceReused => ErrorCode.InvalidRecord,
-                _ => ErrorCode.CorruptMessage,
-            });
+            result.ErrorCode = (short)ToErrorCode(appended.Error);
             result.ErrorMessage = appended.ErrorMessage;
             return null;
         }

@@ -176,6 +176,7 @@ public static class TopicConfigs
                 "flush.ms" => config with { FlushIntervalMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 "max.message.bytes" => config with { MaxMessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
                 "message.timestamp.type" => config with { MessageTimestampType = value == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime },
+                "message.timestamp.difference.max.ms" => config with { MessageTimestampDifferenceMaxMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 "file.delete.delay.ms" => config with { FileDeleteDelayMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => config,
             };
