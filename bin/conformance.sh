@@ -50,11 +50,22 @@ declare -A SKIP=(
   [0119]="needs SASL and ACLs (consumer authorization errors), not implemented yet"
   [0126]="needs SASL/OAUTHBEARER with an OIDC token endpoint"
   [0135]="needs SASL/PLAIN or SCRAM credentials"
+  [0052]="its 0.9.0.0 variants send Produce v1 (message format v0/v1); this broker, like Kafka 4.0 (KIP-896), takes Produce v3+ only"
   [0109]="needs ACLs (Kafka's kafka-acls.sh and an authorizer), not implemented yet"
 )
+# librdkafka 2.0.2 bug, fixed in 2.1.0 (confluentinc/librdkafka#4187, "Fix close blocked by reference count in test
+# 0113"): a consumer whose partition was lost because its topic was deleted never finishes rd_kafka_destroy. These
+# pass against this broker with that fix applied to 2.0.2 (docs/conformance.md); here a failure is XFAIL, not FAIL.
+declare -A CLIENT_BUG=(
+  [0045]=1 [0113:h_delete_topic]=1 [0113:i_delete_topic_2]=1 [0113:j_delete_topic_no_rb_callback]=1 [0113:n_wildcard]=1
+)
+# Tests that create topics with replication factor 3 (as librdkafka's three-broker trivup scenarios do): cluster run only.
+CLUSTER_ONLY="0107 0111"
 # Tests run as one runner invocation per listed subtest (SUBTESTS is a single substring), so that a subtest that
-# needs a tool this machine lacks can be left out: 0113's o_java_interop needs Kafka's Java consumer.
+# does not apply can be left out: 0113's o_java_interop needs Kafka's Java consumer; 0061's second subtest
+# ("... with transactions") needs transactions.
 declare -A SPLIT=(
+  [0061]="without"
   [0113]="a_assign_tests b_subscribe_with_cb_test c_subscribe_no_cb_test d_change_subscription_add_topic
           e_change_subscription_remove_topic f_assign_call_cooperative g_incremental_assign_call_eager h_delete_topic
           i_delete_topic_2 j_delete_topic_no_rb_callback k_add_partition l_unsubscribe m_unsubscribe_2 n_wildcard
@@ -164,7 +175,6 @@ default.replication.factor=$rf
 offsets.topic.replication.factor=$rf
 transaction.state.log.replication.factor=$rf
 transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
 EOF
     BOOTSTRAP+="${BOOTSTRAP:+,}127.0.0.1:${ports[$i]}"
     ids+="${ids:+,}$i"
@@ -189,9 +199,9 @@ run_one() {
   id=$num${sub:+ $sub}
   log="$dir/logs/test-$num${sub:+-$sub}-$scenario.log"
   start=$(date +%s.%N)
-  ( cd "$SRC/tests" && exec timeout -k 10 "$per_test_timeout" env LD_LIBRARY_PATH="../src:../src-cpp" \
+  ( ( cd "$SRC/tests" && exec timeout -k 10 "$per_test_timeout" env LD_LIBRARY_PATH="../src:../src-cpp" \
       RDKAFKA_TEST_CONF="$dir/test.conf" TEST_KAFKA_VERSION=3.6.0 TESTS="$num" ${sub:+SUBTESTS="$sub"} TEST_SCENARIO="$scenario" \
-      KAFKA_PATH="$CACHE/kafka-shim" BROKERS="$BOOTSTRAP" ./test-runner -L ) >"$log" 2>&1
+      KAFKA_PATH="$CACHE/kafka-shim" BROKERS="$BOOTSTRAP" ./test-runner -L ) >"$log" 2>&1 ) 2>/dev/null  # the runner aborts on failure: no "Aborted" job notice
   rc=$?
   secs=$(python3 -c "import time; print(f'{time.time() - $start:.0f}')")
   first=""
@@ -202,12 +212,15 @@ run_one() {
     if echo "$summary" | grep -q SKIPPED && ! echo "$summary" | grep -q PASSED; then
       result=SKIP; first=$(echo "$summary" | grep -m1 SKIPPED | sed 's/.*s *|//')
     fi
-  elif [ $rc = 124 ] || [ $rc = 137 ]; then
+  elif { [ $rc = 124 ] || [ $rc = 137 ]; } && [ "$secs" -ge "$per_test_timeout" ]; then
     result=TIMEOUT; first="no result within ${per_test_timeout}s; last line: $(grep -v '^\s*$' "$log" | tail -1)"
   else
     result=FAIL
     first=$(grep -m1 -A1 'failed at ' "$log" | tr '\n' ' ')
     [ -n "$first" ] || first=$(grep -m1 -iE 'fail|assert' "$log")
+  fi
+  if [ -n "${CLIENT_BUG[$num${sub:+:$sub}]:-}" ] && [ $scenario != default -o $num != 0045 ]; then
+    case $result in FAIL|TIMEOUT) result=XFAIL; first="librdkafka 2.0.2 close/destroy hang (#4187): $first" ;; PASS) result=XPASS ;; esac
   fi
   first=$(echo "$first" | sed 's/\x1b\[[0-9;]*m//g; s/|/\\|/g' | cut -c1-200)
   echo "| $id | $label | $result | $secs | $first |" > "$dir/results/$num${sub:+-$sub}"
@@ -224,6 +237,7 @@ run_suite() {
       if [ -n "$only" ]; then [[ " $only " == *" $num "* ]] || continue; fi
       if [ -n "${SKIP[$num]:-}" ] && [ $force = 0 ]; then continue; fi
       if [ $fast = 1 ] && [[ " $CONFORMANCE_FAST " != *" $num "* ]]; then continue; fi
+      if [ "$n" -lt 3 ] && [[ " $CLUSTER_ONLY " == *" $num "* ]]; then continue; fi
       todo+=("$num")
     done < <(list_tests)
     [ ${#todo[@]} -gt 0 ] || continue
@@ -274,6 +288,7 @@ echo "|------|-----|--------|---------|--------------------|"
 printf '%s\n' "${ROWS[@]}"
 pass=$(printf '%s\n' "${ROWS[@]}" | grep -c '| PASS |'); total=${#ROWS[@]}
 printf '%s\n' "${ROWS[@]}" | grep -Eq '\| (FAIL|TIMEOUT) \|' && failed=1
+xfail=$(printf '%s\n' "${ROWS[@]}" | grep -c '| XFAIL |')
 echo
-echo "$pass of $total passed"
+if [ "$xfail" -gt 0 ]; then echo "$pass of $total passed, $xfail known librdkafka 2.0.2 failures (XFAIL)"; else echo "$pass of $total passed"; fi
 exit $failed
