@@ -6,7 +6,7 @@
 #
 # Usage: bin/conformance.sh [--single|--cluster|--all] [--fast] [--tests "0001 0034 ..."] [--timeout SECONDS]
 #   --single / --cluster / --all   which runs (default --all)
-#   --fast                         the CI subset (CONFORMANCE_FAST below), single broker only
+#   --fast                         the quick subset (CONFORMANCE_FAST below), single broker only
 #   --tests LIST                   only these test numbers (still minus the skip list unless --force)
 #   --force                        run the given --tests even when they are on the skip list
 #   --timeout S                    per-test wall-clock limit (default 600; the test-runner's own timeouts apply too)
@@ -75,7 +75,7 @@ declare -A SPLIT=(
           s_subscribe_when_rebalancing t_max_poll_interval_exceeded u_multiple_subscription_changes
           v_commit_during_rebalance x_incremental_rebalances"
 )
-# The CI subset: quick tests that cover produce, consume, groups, offsets, metadata, admin and idempotence.
+# The quick subset (not in CI, see docs/conformance.md): tests that cover produce, consume, groups, offsets, metadata, admin and idempotence.
 CONFORMANCE_FAST="0001 0002 0003 0005 0012 0013 0015 0019 0021 0031 0034 0035 0039 0048 0057 0063 0070 0073 0099 0112"
 
 fetch_source() {
