@@ -60,7 +60,7 @@ declare -A SKIP=(
 HANG="librdkafka 2.0.2 close/destroy hang after topic deletion (#4187)"
 declare -A CLIENT_BUG=(
   [0045]=$HANG [0113:h_delete_topic]=$HANG [0113:i_delete_topic_2]=$HANG [0113:j_delete_topic_no_rb_callback]=$HANG
-  [0113:n_wildcard]=$HANG [0015]="librdkafka 2.0.2 seek_partitions timeout in microseconds (#4230)"
+  [0113:n_wildcard]=$HANG [0107]=$HANG [0015]="librdkafka 2.0.2 seek_partitions timeout in microseconds (#4230)"
 )
 # What the failure must look like to count as that bug (any other failure of the same test stays a FAIL).
 declare -A CLIENT_BUG_SIGN=([0015]="remaining partition seek")
