@@ -14,8 +14,8 @@ namespace Broker.Server.Cluster;
 /// The cluster as this broker sees it in ZooKeeper mode, and the partitions it hosts because of it.
 /// Every broker watches the controller's output in ZooKeeper (brokers, controller, topic assignments, partition
 /// states) instead of receiving LeaderAndIsr/UpdateMetadata requests: any watch firing schedules one refresh that
-/// re-reads the layout, publishes an immutable snapshot and then applies it locally (host the partitions this
-/// broker is a replica of, set leadership and leader epochs, delete the logs of deleted topics).
+/// re-reads the layout, applies it locally (host the partitions this broker is a replica of, set leadership and leader
+/// epochs), publishes it as an immutable snapshot, then deletes the logs of deleted topics.
 /// Thread-safety: readers see the current snapshot (a volatile reference); refreshes run one at a time on a loop.
 /// </summary>
 public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposable
@@ -154,7 +154,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     }
 
     /// <summary>
-    /// Reads the whole layout (arming every watch again), publishes it and applies it locally. With
+    /// Reads the whole layout (arming every watch again), applies it locally and publishes it. With
     /// <paramref name="reconcile"/>, first reports hosted partitions whose local role drifted from what was read
     /// (see <see cref="ReportDrift"/>; <paramref name="watchFiredBefore"/>: a notification arrived since the last one).
     /// Topics queued for deletion are left out of the view (as Kafka's brokers drop them from their metadata cache
@@ -197,8 +197,12 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         var previous = _snapshot;
         var next = new Snapshot(nodes, controller, topics, configs, deleting);
         if (reconcile) ReportDrift(next, watchFiredBefore);
+        // Kafka's order: a broker acts on LeaderAndIsr before the UpdateMetadata that tells clients, so a client that
+        // reads "leader = this broker" and produces at once is accepted (and an offsets partition is owned before
+        // FindCoordinator names this broker). Deletions go the other way: clients stop seeing the topic first.
+        ApplyLocally(next);
         _snapshot = next;
-        ApplyLocally(previous, next);
+        RemoveDeleted(previous, next);
         _published.Notify();
     }
 
@@ -208,8 +212,8 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         return endpoint is null ? null : new BrokerNode(broker.Id, endpoint.Host, endpoint.Port, broker.Rack);
     }
 
-    /// <summary>Hosts this broker's replicas, sets leadership, and removes the logs of topics that were deleted.</summary>
-    private void ApplyLocally(Snapshot previous, Snapshot next)
+    /// <summary>Hosts this broker's replicas and sets leadership, before <paramref name="next"/> is published.</summary>
+    private void ApplyLocally(Snapshot next)
     {
         int self = _config.BrokerId;
         foreach (var topic in next.Topics.Values)
@@ -256,7 +260,11 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 if (wasLeader != partition.IsLeader) _replicas.OnLeadershipChanged(partition);
             }
         }
+    }
 
+    /// <summary>Removes the local logs of topics deleted (or being deleted), after the view without them is published.</summary>
+    private void RemoveDeleted(Snapshot previous, Snapshot next)
+    {
         foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)).Union(next.PendingDeletions))
         {
             foreach (var hosted in _replicas.All.Where(h => h.Id.Topic == gone).ToList()) _fetchers.Unfollow(hosted.Id);

@@ -52,6 +52,10 @@ public static class TopicConfigs
             "Largest record batch the topic accepts, in bytes."),
         new("message.downconversion.enable", TypeBoolean, Bool, ["log.message.downconversion.enable"], "true",
             "Whether old consumers may receive down-converted batches."),
+        // Kafka 3.x still accepts it (deprecated) and ignores it once inter.broker.protocol.version is 3.0 or later;
+        // librdkafka's 0092_mixed_msgver sets it. Batches are always stored in format v2 here.
+        new("message.format.version", TypeString, KafkaVersion, ["log.message.format.version"], "3.0-IV1",
+            "Deprecated and ignored (as in Kafka 3.x): batches are always stored in message format v2."),
         new("message.timestamp.difference.max.ms", TypeLong, Long(0), ["log.message.timestamp.difference.max.ms"], LongMax,
             "Largest allowed difference between a CreateTime timestamp and the broker's clock, in milliseconds."),
         new("message.timestamp.type", TypeString, OneOf("CreateTime", "LogAppendTime"), ["log.message.timestamp.type"], "CreateTime",
@@ -218,6 +222,9 @@ public static class TopicConfigs
     private static string? Ratio(string v) =>
         !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? "Not a number of type DOUBLE"
         : d is < 0 or > 1 ? "Value must be between 0 and 1" : null;
+
+    private static string? KafkaVersion(string v) =>
+        System.Text.RegularExpressions.Regex.IsMatch(v, @"^\d+(\.\d+){1,3}(-IV\d+)?$") ? null : "Version `" + v + "` is not a valid version";
 
     private static Func<string, string?> OneOf(params string[] allowed) => v =>
         allowed.Contains(v, StringComparer.Ordinal) ? null : $"String must be one of: {string.Join(", ", allowed)}";
