@@ -22,7 +22,7 @@ public sealed partial class PartitionLog
     /// Deletes whole old segments, oldest first and never the active one: by time (segment's largest timestamp, or
     /// its file time when it has none, older than retention.ms) and by size (while the log exceeds retention.bytes by
     /// at least the segment's size), and only segments whose end (the next segment's base offset) is at or below
-    /// <see cref="HighWatermark"/>. Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
+    /// <see cref="HighWatermark"/>; also segments wholly below <see cref="LogStartOffset"/>. Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
     /// </summary>
     public int DeleteOldSegments()
     {
@@ -59,6 +59,9 @@ public sealed partial class PartitionLog
                     deletable++;
                 }
             }
+
+            // Segments wholly below the log start (raised by DeleteRecords or the leader) go whatever the policy.
+            deletable = Math.Max(deletable, CountBelowLogStart(segments, _logStartOffset));
 
             // Kafka's shouldDelete: a segment goes only when everything in it is below the high watermark.
             long highWatermark = HighWatermark;
