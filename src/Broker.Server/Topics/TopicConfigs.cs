@@ -176,6 +176,7 @@ public static class TopicConfigs
                 "flush.ms" => config with { FlushIntervalMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 "max.message.bytes" => config with { MaxMessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
                 "message.timestamp.type" => config with { MessageTimestampType = value == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime },
+                "cleanup.policy" => WithCleanupPolicy(config, SplitList(value)),
                 "file.delete.delay.ms" => config with { FileDeleteDelayMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => config,
             };
@@ -185,7 +186,7 @@ public static class TopicConfigs
     }
 
     /// <summary>The log settings every partition gets from the broker configuration.</summary>
-    public static LogConfig BrokerLogConfig(BrokerConfig broker) => new()
+    public static LogConfig BrokerLogConfig(BrokerConfig broker) => WithCleanupPolicy(new()
     {
         SegmentBytes = broker.LogSegmentBytes,
         SegmentMs = broker.LogRollMs,
@@ -197,6 +198,13 @@ public static class TopicConfigs
         FlushIntervalMs = broker.LogFlushIntervalMs ?? long.MaxValue,
         MaxMessageBytes = broker.MessageMaxBytes,
         MessageTimestampType = broker.LogMessageTimestampType == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+    }, broker.LogCleanupPolicy);
+
+    /// <summary>cleanup.policy (a list of delete and compact) as the log's two flags.</summary>
+    private static LogConfig WithCleanupPolicy(LogConfig config, IReadOnlyCollection<string> policy) => config with
+    {
+        Delete = policy.Contains("delete", StringComparer.Ordinal),
+        Compact = policy.Contains("compact", StringComparer.Ordinal),
     };
 
     private static List<string> SplitList(string value) =>

@@ -37,7 +37,8 @@ public sealed partial class PartitionLog
             LogSegment[] segments = _segments;
             long now = NowMs();
             int deletable = 0;
-            if (config.RetentionMs >= 0)
+            // Time and size retention belong to cleanup.policy=delete; a compact-only log keeps its segments.
+            if (config.Delete && config.RetentionMs >= 0)
             {
                 while (deletable < segments.Length - 1 && now - LargestTimestamp(segments[deletable]) > config.RetentionMs)
                 {
@@ -45,7 +46,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            if (config.RetentionBytes >= 0)
+            if (config.Delete && config.RetentionBytes >= 0)
             {
                 long excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
                 for (int i = 0; i < deletable; i++)
