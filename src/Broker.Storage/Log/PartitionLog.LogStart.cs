@@ -7,7 +7,7 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Raises <see cref="LogStartOffset"/> to <paramref name="newLogStartOffset"/> (Kafka's maybeIncrementLogStartOffset):
     /// DeleteRecords on a leader, the leader's log start on a follower. Offsets below it are no longer readable
-    /// (reads answer OffsetOutOfRange), the leader-epoch cache and producer state forget what lies below, and every
+    /// (reads answer OffsetOutOfRange), the leader-epoch cache forgets what lies below, and every
     /// segment wholly below it (its next segment starts at or below the new start; never the active one) is removed at
     /// once. The new start may lie inside a segment. Lowering is ignored. Returns whether the start moved.
     /// Callers check the bound (a leader: at most the high watermark); the log only refuses a start past its end.
@@ -26,7 +26,8 @@ public sealed partial class PartitionLog
             ArgumentOutOfRangeException.ThrowIfGreaterThan(newLogStartOffset, _logEndOffset);
             Volatile.Write(ref _logStartOffset, newLogStartOffset);
             LeaderEpochs.TruncateFromStart(newLogStartOffset);
-            Producers.TruncateHead(newLogStartOffset);
+            // Producer state stays (as Kafka's onLogStartOffsetIncremented): an idempotent producer that keeps writing
+            // after its records were deleted must still find its sequence, or its next batch would be refused.
             int deleted = DeleteSegmentsBelowLogStartLocked();
             _logger.LogStartIncremented(Directory, newLogStartOffset, deleted);
             return true;
