@@ -8,6 +8,8 @@ namespace Broker.Cli.Tests;
 [TestFixture]
 public sealed class DeleteRecordsCommandTests : CliFixture
 {
+    private static string Pwsh => Path.Combine(RepoPaths.Root, ".tools", "pwsh");
+
     [Test]
     public async Task DeleteRecords_FromAJsonFile_PrintsKafkasLines_AndMovesTheLogStart()
     {
@@ -59,6 +61,23 @@ public sealed class DeleteRecordsCommandTests : CliFixture
         var run = await RunScriptAsync("delete-records.sh", ["--bootstrap-server", Bootstrap]);
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.StandardError, Does.StartWith("Missing required argument \"[offset-json-file]\""));
+    }
+
+    [Test]
+    public async Task PowerShellTwin_DeletesRecordsLikeTheShellScript()
+    {
+        if (!File.Exists(Pwsh)) Assert.Fail($"PowerShell is missing: {Pwsh} not found. Install it with bin/install-deps.sh.");
+        string topic = UniqueTopic("delrec-ps");
+        await CreateAndProduceAsync(topic, 1, 6);
+        string file = WriteJson($$"""{"partitions": [{"topic": "{{topic}}", "partition": 0, "offset": 5}], "version": 1}""");
+
+        var run = await ExternalProcess.RunAsync(Pwsh,
+            ["-NoProfile", "-NonInteractive", "-File", RepoPaths.Bin("delete-records.ps1"), "--bootstrap-server", Bootstrap, "--offset-json-file", file],
+            null, TimeSpan.FromSeconds(180));
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.StandardError);
+        Assert.That(run.StandardOutput, Is.EqualTo(
+            $"Executing records delete operation\nRecords delete operation completed:\npartition: {topic}-0\tlow_watermark: 5\n"));
     }
 
     [Test]
