@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
                 ClusterId = clusterId,
                 DefaultConfig = TopicConfigs.BrokerLogConfig(config),
                 RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
+                LogStartOffsetCheckpointIntervalMs = Math.Max(1, config.LogFlushStartOffsetCheckpointIntervalMs),
             },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();
@@ -88,6 +89,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, ProduceHandler>();
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
+        services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();
         services.AddSingleton<IRequestHandler, DescribeConfigsHandler>();

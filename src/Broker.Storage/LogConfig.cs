@@ -46,6 +46,15 @@ public sealed record LogConfig
     /// <summary>file.delete.delay.ms [60000]: how long deleted segments stay open for in-flight reads.</summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
 
+    /// <summary>
+    /// cleanup.policy contains "delete" [yes]: time and size retention apply, and DeleteRecords is allowed (Kafka
+    /// refuses it with POLICY_VIOLATION otherwise).
+    /// </summary>
+    public bool Delete { get; init; } = true;
+
+    /// <summary>cleanup.policy contains "compact" [no]: the log cleaner keeps the latest record of each key.</summary>
+    public bool Compact { get; init; }
+
     /// <summary>Kafka's broker defaults.</summary>
     public static LogConfig Default { get; } = new();
 }

@@ -78,6 +78,8 @@ public sealed partial class BrokerConfig
 
     public int LogFlushOffsetCheckpointIntervalMs => Value<int>("log.flush.offset.checkpoint.interval.ms");
 
+    public int LogFlushStartOffsetCheckpointIntervalMs => Value<int>("log.flush.start.offset.checkpoint.interval.ms");
+
     /// <summary>
     /// Time retention in milliseconds: <c>log.retention.ms</c>, else <c>.minutes</c>, else <c>.hours</c>.
     /// -1 means unlimited (any negative value is normalised to -1).

@@ -42,6 +42,9 @@ public static partial class BrokerConfigDef
             "How often the flusher checks whether a log needs flushing, in milliseconds."),
         Int("log.flush.offset.checkpoint.interval.ms", "60000", AtLeast(0), High,
             "How often the recovery-point checkpoint of each log directory is written, in milliseconds."),
+        Int("log.flush.start.offset.checkpoint.interval.ms", "60000", AtLeast(0), High,
+            "How often the log-start-offset checkpoint of each log directory (log starts raised by DeleteRecords) is " +
+            "written, in milliseconds; it is also written at shutdown."),
     ];
 
     private static IEnumerable<ConfigKey> LogRetention() =>

@@ -114,7 +114,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                     var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0);
                     if (follower && !read.OffsetOutOfRange)
                     {
-                        partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset);
+                        partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset, p.LogStartOffset);
                         highWatermark = partition.HighWatermark;
                     }
 

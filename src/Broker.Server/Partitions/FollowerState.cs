@@ -9,6 +9,9 @@ internal sealed class FollowerState
     /// <summary>The follower's log end offset as of its last fetch; -1 until it fetched under this leader.</summary>
     public long LogEndOffset { get; set; } = -1;
 
+    /// <summary>The follower's log start offset as of its last fetch; -1 until it fetched under this leader.</summary>
+    public long LogStartOffset { get; set; } = -1;
+
     /// <summary>Last time (ms) the follower had everything the leader had (Kafka's lastCaughtUpTimeMs).</summary>
     public long LastCaughtUpTimeMs { get; set; }
 

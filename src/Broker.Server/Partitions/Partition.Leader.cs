@@ -109,14 +109,23 @@ public sealed partial class Partition
     /// <summary>
     /// Records a follower's fetch (Kafka's updateFollowerFetchState) at the partition's clock: everything below
     /// <paramref name="fetchOffset"/> is on the follower. May advance the high watermark and start adding the follower
-    /// back to the ISR. Returns false when this broker does not lead or <paramref name="replicaId"/> is not a replica.
+    /// back to the ISR. <paramref name="logStartOffset"/> is the follower's log start (-1: unknown, kept as it was),
+    /// which completes DeleteRecords waiting for the low watermark.
+    /// Returns false when this broker does not lead or <paramref name="replicaId"/> is not a replica.
     /// </summary>
-    public bool UpdateFollowerFetchState(int replicaId, long fetchOffset)
+    public bool UpdateFollowerFetchState(int replicaId, long fetchOffset, long logStartOffset = -1)
     {
         long nowMs = NowMs;
+        bool logStartRaised = false;
         lock (_stateLock)
         {
             if (!_isLeader || !_followers.TryGetValue(replicaId, out var follower)) return false;
+            if (logStartOffset > follower.LogStartOffset)
+            {
+                follower.LogStartOffset = logStartOffset;
+                logStartRaised = true;
+            }
+
             long leaderEnd = Log.LogEndOffset;
             if (fetchOffset >= leaderEnd) follower.LastCaughtUpTimeMs = Math.Max(follower.LastCaughtUpTimeMs, nowMs);
             else if (fetchOffset >= follower.LastFetchLeaderLogEndOffset) follower.LastCaughtUpTimeMs = Math.Max(follower.LastCaughtUpTimeMs, follower.LastFetchTimeMs);
@@ -131,8 +140,10 @@ public sealed partial class Partition
             }
 
             MaybeAdvanceHighWatermarkLocked();
-            return true;
         }
+
+        if (logStartRaised) LogStartOffsetChanged.Notify();
+        return true;
     }
 
     /// <summary>

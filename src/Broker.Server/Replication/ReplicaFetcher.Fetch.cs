@@ -90,6 +90,11 @@ internal sealed partial class ReplicaFetcher
                         // The leader's batch does not start at our log end: our logs diverge. Find the point again.
                         state.Truncating = true;
                     }
+                    else if (data.LogStartOffset > state.Partition.Log.LogStartOffset)
+                    {
+                        // DeleteRecords on the leader: drop what it deleted too; our next fetch reports the new start.
+                        state.Partition.UpdateLogStartOffsetAsFollower(data.LogStartOffset, state.LeaderEpoch);
+                    }
                 }
                 else if (error == ErrorCode.OffsetOutOfRange && data.LogStartOffset > offset)
                 {

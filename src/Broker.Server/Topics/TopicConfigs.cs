@@ -181,6 +181,7 @@ public static class TopicConfigs
                 "max.message.bytes" => config with { MaxMessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
                 "message.timestamp.type" => config with { MessageTimestampType = value == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime },
                 "message.timestamp.difference.max.ms" => config with { MessageTimestampDifferenceMaxMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "cleanup.policy" => WithCleanupPolicy(config, SplitList(value)),
                 "file.delete.delay.ms" => config with { FileDeleteDelayMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => config,
             };
@@ -190,7 +191,7 @@ public static class TopicConfigs
     }
 
     /// <summary>The log settings every partition gets from the broker configuration.</summary>
-    public static LogConfig BrokerLogConfig(BrokerConfig broker) => new()
+    public static LogConfig BrokerLogConfig(BrokerConfig broker) => WithCleanupPolicy(new()
     {
         SegmentBytes = broker.LogSegmentBytes,
         SegmentMs = broker.LogRollMs,
@@ -202,6 +203,13 @@ public static class TopicConfigs
         FlushIntervalMs = broker.LogFlushIntervalMs ?? long.MaxValue,
         MaxMessageBytes = broker.MessageMaxBytes,
         MessageTimestampType = broker.LogMessageTimestampType == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+    }, broker.LogCleanupPolicy);
+
+    /// <summary>cleanup.policy (a list of delete and compact) as the log's two flags.</summary>
+    private static LogConfig WithCleanupPolicy(LogConfig config, IReadOnlyCollection<string> policy) => config with
+    {
+        Delete = policy.Contains("delete", StringComparer.Ordinal),
+        Compact = policy.Contains("compact", StringComparer.Ordinal),
     };
 
     private static List<string> SplitList(string value) =>

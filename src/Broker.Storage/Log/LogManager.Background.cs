@@ -16,10 +16,11 @@ public sealed partial class LogManager
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        long tickMs = Math.Max(1, Math.Min(_options.FlushCheckIntervalMs, Math.Min(_options.RetentionCheckIntervalMs, _options.RecoveryPointCheckpointIntervalMs)));
+        long tickMs = Math.Max(1, Math.Min(_options.FlushCheckIntervalMs, Math.Min(_options.RetentionCheckIntervalMs, Math.Min(_options.RecoveryPointCheckpointIntervalMs, _options.LogStartOffsetCheckpointIntervalMs))));
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs), _time);
         long lastRetention = NowMs();
         long lastCheckpoint = lastRetention;
+        long lastLogStartCheckpoint = lastRetention;
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             long now = NowMs();
@@ -41,6 +42,12 @@ public sealed partial class LogManager
             {
                 lastCheckpoint = now;
                 RunGuarded("recovery-point checkpoint", CheckpointRecoveryPoints);
+            }
+
+            if (now - lastLogStartCheckpoint >= _options.LogStartOffsetCheckpointIntervalMs)
+            {
+                lastLogStartCheckpoint = now;
+                RunGuarded("log-start checkpoint", CheckpointLogStartOffsets);
             }
         }
     }

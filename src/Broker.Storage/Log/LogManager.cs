@@ -7,7 +7,8 @@ namespace Broker.Storage.Log;
 /// Owns every partition log under the configured log dirs. At construction it writes/checks meta.properties,
 /// finishes interrupted deletions, and loads each <c>&lt;topic&gt;-&lt;partition&gt;</c> folder with the recovery
 /// point from that dir's <c>recovery-point-offset-checkpoint</c>. <see cref="Start"/> runs the background loop:
-/// time-based flush, retention every log.retention.check.interval.ms, and the recovery-point checkpoint.
+/// time-based flush, retention every log.retention.check.interval.ms, the recovery-point and log-start checkpoints.
+/// A log's start comes from its dir's <c>log-start-offset-checkpoint</c> when DeleteRecords raised it.
 /// Deleting a partition renames its folder to <c>&lt;topic&gt;-&lt;p&gt;.&lt;uuid&gt;-delete</c> (as Kafka) and
 /// removes it in the background; leftovers are removed at the next start-up.
 /// Thread-safety: all members are thread-safe.
@@ -223,6 +224,7 @@ public sealed partial class LogManager : IDisposable
         }
 
         CheckpointRecoveryPoints();
+        CheckpointLogStartOffsets();
         Task[] deletes;
         lock (_backgroundDeletes)
         {
@@ -255,6 +257,7 @@ public sealed partial class LogManager : IDisposable
         Directory.CreateDirectory(dir);
         MetaProperties.EnsureOrWrite(dir, _options.BrokerId, _options.ClusterId);
         Dictionary<TopicPartition, long> recoveryPoints = CheckpointFile.Read(Path.Combine(dir, CheckpointFile.RecoveryPointFileName));
+        Dictionary<TopicPartition, long> logStartOffsets = ReadLogStartOffsets(dir);
         foreach (string child in Directory.EnumerateDirectories(dir))
         {
             string name = Path.GetFileName(child);
@@ -270,7 +273,7 @@ public sealed partial class LogManager : IDisposable
             }
 
             long recoveryPoint = recoveryPoints.GetValueOrDefault(tp, 0);
-            PartitionLog log = PartitionLog.Open(child, _options.DefaultConfig, _time, CreateLogLogger(), recoveryPoint);
+            PartitionLog log = PartitionLog.Open(child, _options.DefaultConfig, _time, CreateLogLogger(), recoveryPoint, logStartOffsets.GetValueOrDefault(tp, 0));
             log.AttachFailureChannel(Failures);
             if (!_logs.TryAdd(tp, log))
             {

@@ -24,6 +24,9 @@ public sealed record LogManagerOptions
     /// <summary>log.flush.offset.checkpoint.interval.ms [60000]: recovery-point checkpoint cadence.</summary>
     public long RecoveryPointCheckpointIntervalMs { get; init; } = 60_000;
 
+    /// <summary>log.flush.start.offset.checkpoint.interval.ms [60000]: log-start checkpoint cadence.</summary>
+    public long LogStartOffsetCheckpointIntervalMs { get; init; } = 60_000;
+
     /// <summary>Splits a comma-separated log.dirs value.</summary>
     public static IReadOnlyList<string> ParseLogDirs(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -17,8 +17,11 @@ public sealed partial class PartitionLog
     /// <param name="logger">Destination of recovery and lifecycle messages.</param>
     /// <param name="recoveryPoint">Offset below which data was fsynced (from the log dir's
     /// recovery-point-offset-checkpoint); 0, the default, rescans everything.</param>
+    /// <param name="logStartOffset">The log start from the log dir's log-start-offset-checkpoint (DeleteRecords may
+    /// have raised it inside the first segment); kept within the recovered log. 0, the default, means the first
+    /// segment's base offset.</param>
     /// <exception cref="ArgumentException">the folder name is not &lt;topic&gt;-&lt;partition&gt;.</exception>
-    public static PartitionLog Open(string directory, LogConfig config, TimeProvider time, ILogger logger, long recoveryPoint = 0)
+    public static PartitionLog Open(string directory, LogConfig config, TimeProvider time, ILogger logger, long recoveryPoint = 0, long logStartOffset = 0)
     {
         directory = Path.GetFullPath(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         if (!TopicPartition.TryParseDirectoryName(Path.GetFileName(directory), out TopicPartition topicPartition))
@@ -45,7 +48,7 @@ public sealed partial class PartitionLog
             throw;
         }
 
-        var log = new PartitionLog(directory, topicPartition, config, time, logger, [.. segments], recoveryPoint);
+        var log = new PartitionLog(directory, topicPartition, config, time, logger, [.. segments], recoveryPoint, logStartOffset);
         log.LoadLeaderEpochs();
         log.RebuildProducerState();
         logger.LogLoaded(directory, segments.Count, log.LogStartOffset, log.LogEndOffset, log.RecoveryPoint);

@@ -22,7 +22,7 @@ public sealed partial class PartitionLog
     /// Deletes whole old segments, oldest first and never the active one: by time (segment's largest timestamp, or
     /// its file time when it has none, older than retention.ms) and by size (while the log exceeds retention.bytes by
     /// at least the segment's size), and only segments whose end (the next segment's base offset) is at or below
-    /// <see cref="HighWatermark"/>. Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
+    /// <see cref="HighWatermark"/>; also segments wholly below <see cref="LogStartOffset"/>. Advances <see cref="LogStartOffset"/>. Returns the number of segments removed.
     /// </summary>
     public int DeleteOldSegments()
     {
@@ -37,7 +37,8 @@ public sealed partial class PartitionLog
             LogSegment[] segments = _segments;
             long now = NowMs();
             int deletable = 0;
-            if (config.RetentionMs >= 0)
+            // Time and size retention belong to cleanup.policy=delete; a compact-only log keeps its segments.
+            if (config.Delete && config.RetentionMs >= 0)
             {
                 while (deletable < segments.Length - 1 && now - LargestTimestamp(segments[deletable]) > config.RetentionMs)
                 {
@@ -45,7 +46,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            if (config.RetentionBytes >= 0)
+            if (config.Delete && config.RetentionBytes >= 0)
             {
                 long excess = segments.Sum(s => (long)s.Size) - config.RetentionBytes;
                 for (int i = 0; i < deletable; i++)
@@ -59,6 +60,9 @@ public sealed partial class PartitionLog
                     deletable++;
                 }
             }
+
+            // Segments wholly below the log start (raised by DeleteRecords or the leader) go whatever the policy.
+            deletable = Math.Max(deletable, CountBelowLogStart(segments, _logStartOffset));
 
             // Kafka's shouldDelete: a segment goes only when everything in it is below the high watermark.
             long highWatermark = HighWatermark;

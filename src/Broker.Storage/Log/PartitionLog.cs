@@ -37,7 +37,7 @@ public sealed partial class PartitionLog : IDisposable
     private long _lastFlushTimeMs;
     private bool _disposed;
 
-    private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long recoveryPoint)
+    private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long recoveryPoint, long logStartOffset)
     {
         Directory = directory;
         LeaderEpochs = new LeaderEpochCache(directory, logger);
@@ -47,8 +47,9 @@ public sealed partial class PartitionLog : IDisposable
         _time = time;
         _logger = logger;
         _segments = segments;
-        _logStartOffset = segments[0].BaseOffset;
         _logEndOffset = segments[^1].NextOffset;
+        // The checkpointed start may lie inside the first segment (DeleteRecords); never outside the log.
+        _logStartOffset = Math.Clamp(logStartOffset, segments[0].BaseOffset, Math.Max(segments[0].BaseOffset, _logEndOffset));
         _recoveryPoint = Math.Min(recoveryPoint, _logEndOffset);
         _lastFlushTimeMs = NowMs();
     }
@@ -76,7 +77,10 @@ public sealed partial class PartitionLog : IDisposable
         set => Volatile.Write(ref _config, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>First offset still stored (the base offset of the oldest segment).</summary>
+    /// <summary>
+    /// First offset readable: the base offset of the oldest segment, or higher after DeleteRecords
+    /// (<see cref="MaybeIncrementLogStartOffset"/>), when it may lie inside that segment.
+    /// </summary>
     public long LogStartOffset => Volatile.Read(ref _logStartOffset);
 
     /// <summary>The offset the next appended record gets; published after its batch is fully written.</summary>

@@ -49,4 +49,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(15, LogLevel.Error, "Log dir {Directory} is offline after an I/O error during {Operation}: {Reason}. Its partitions answer KAFKA_STORAGE_ERROR until the broker restarts")]
     public static partial void LogDirOffline(this ILogger logger, Exception exception, string directory, string operation, string reason);
+
+    [LoggerMessage(2100, LogLevel.Information, "Log start of {Directory} raised to {LogStartOffset}; deleted {Count} segments below it")]
+    public static partial void LogStartIncremented(this ILogger logger, string directory, long logStartOffset, int count);
 }

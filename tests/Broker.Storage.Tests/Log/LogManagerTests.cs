@@ -92,6 +92,45 @@ public class LogManagerTests
     }
 
     [Test]
+    public void Restart_KeepsALogStartRaisedInsideTheFirstSegment()
+    {
+        LogManager manager = Create();
+        PartitionLog log = manager.GetOrCreate("t", 0);
+        log.Append(Batches.Make(10));
+        manager.GetOrCreate("untouched", 0).Append(Batches.Make(3));
+        log.MaybeIncrementLogStartOffset(6);
+        manager.Dispose();
+
+        string checkpoint = File.ReadAllText(Path.Combine(Dir("a"), LogManager.LogStartOffsetFileName));
+        Assert.That(checkpoint, Is.EqualTo("0\n1\nt 0 6\n"), "Kafka lists only logs whose start is above their first segment's base");
+
+        LogManager restarted = Create();
+        Assert.That(restarted.Get("t", 0)!.LogStartOffset, Is.EqualTo(6));
+        Assert.That(restarted.Get("t", 0)!.Read(5, 1 << 20).OffsetOutOfRange, Is.True);
+        Assert.That(restarted.Get("untouched", 0)!.LogStartOffset, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Start_CheckpointsLogStartOffsetsOnTheInjectedClock()
+    {
+        LogManager manager = Create(new LogManagerOptions { LogDirs = [Dir("a")], BrokerId = 1, LogStartOffsetCheckpointIntervalMs = 1000 });
+        PartitionLog log = manager.GetOrCreate("t", 0);
+        log.Append(Batches.Make(10));
+        log.MaybeIncrementLogStartOffset(4);
+        manager.Start();
+
+        string path = Path.Combine(Dir("a"), LogManager.LogStartOffsetFileName);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(File.Exists(path) && File.ReadAllText(path).Contains("t 0 4\n", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        Assert.That(File.ReadAllText(path), Does.Contain("t 0 4\n"), "written by the background loop, before any shutdown");
+    }
+
+    [Test]
     public void DeleteTopic_RemovesFoldersOfAllPartitions()
     {
         LogManager manager = Create();
