@@ -7,8 +7,11 @@ namespace Broker.FaultSuite.Report;
 /// <summary>docs/reliability.md: the matrix (scenario × round) with its figures, the promise per scenario, every anomaly.</summary>
 public static class MarkdownReport
 {
+    /// <param name="results">In any order (runs are round-major); rows are sorted by catalog order, then round.</param>
     public static string Render(IReadOnlyList<ScenarioResult> results, DateTime startedUtc, string brokerCommit)
     {
+        var catalog = Catalog.All.Select(s => s.Name).ToList();
+        results = results.OrderBy(r => catalog.IndexOf(r.Scenario)).ThenBy(r => r.Round).ToList();
         var md = new StringBuilder();
         md.AppendLine("# Reliability under faults (bin/fault-test.sh)").AppendLine();
         md.AppendLine($"Measured {startedUtc:yyyy-MM-dd HH:mm} UTC on broker commit `{brokerCommit}` by `bin/fault-test.sh` " +
@@ -54,6 +57,20 @@ public static class MarkdownReport
                       "(a CRC-32C of the records, kept in the producer state and its snapshots) and answers INVALID_RECORD (87) " +
                       "when they differ, so such a `send()` fails visibly instead of being acknowledged; rows measured on older " +
                       "commits still count the false acknowledgments.").AppendLine();
+        md.AppendLine("**kafkajs after a leader crash (kill9-restart client failures).** The same kafkajs behaviour makes kafkajs " +
+                      "fail a few sends in kill9-restart: the produce requests in flight on the killed leader's connection all fail " +
+                      "(connection closed) and each rolls the partition's sequence back, although the first of them was appended and " +
+                      "replicated; the retries then go to the new leader, where the first one to win the per-broker lock carries " +
+                      "that appended sequence with *other* records. The broker answers INVALID_RECORD (87), which kafkajs does not " +
+                      "retry, so that `send()` rejects; the original call's retry is then acknowledged at its stored offset (no loss, " +
+                      "no duplicate). Apache Kafka would answer the same batch with success and the stored batch's offset (a false " +
+                      "acknowledgment: the records are lost). A retriable answer (CORRUPT_MESSAGE, 2) should, by kafkajs's retry logic, let it retry with " +
+                      "a fresh sequence and store the records once; see the matrix's anomalies for the values and times.").AppendLine();
+        md.AppendLine("**kafka-python duplicates** (own column; expected, not a broker fault). Debian's python3-kafka 2.0.2 has no " +
+                      "idempotent producer (no `enable_idempotence`); it runs with acks=all, unbounded retries and " +
+                      "max_in_flight_requests_per_connection=1, so its order is kept, but a request the broker appended whose answer " +
+                      "never arrived (crash, dropped answer, request timeout) is sent again and stored a second time. Its second " +
+                      "copies are not counted as order violations.").AppendLine();
         md.AppendLine("**Acks without offset.** librdkafka reports some records of a retried, possibly-persisted batch as delivered " +
                       "with offset -1001 (unknown); those are checked for presence and uniqueness only.").AppendLine();
         md.AppendLine("## What Kafka promises per scenario").AppendLine();
