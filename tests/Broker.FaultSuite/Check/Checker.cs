@@ -13,6 +13,7 @@ public static class Checker
     public static void Check(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers, FinalRead.Result read,
         IReadOnlyList<Commit> commits, IReadOnlyDictionary<int, long> committedNow, long faultStartMs, long workloadEndMs)
     {
+        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
         var acks = producers.SelectMany(p => p.Acks).ToList();
         result.Acknowledged = acks.Count;
         result.Failed = producers.Sum(p => p.Failures.Count);
@@ -97,7 +98,6 @@ public static class Checker
         }
 
         CheckCommits(result, commits, committedNow, "");
-        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
         foreach (var p in producers) result.LongestUnavailableByClient[p.Name] = LongestGapMs(p.Acks, faultStartMs, workloadEndMs) / 1000.0;
         result.LongestUnavailableSeconds = result.LongestUnavailableByClient.Values.Max();
     }
@@ -180,9 +180,12 @@ public static class Checker
 
     private static void Anomaly(ScenarioResult result, string text)
     {
-        // Keep the report readable: the first 40 of each run are listed, the counts carry the rest.
-        if (result.Anomalies.Count < 40) result.Anomalies.Add(text);
-        else if (result.Anomalies.Count == 40) result.Anomalies.Add("… (more; see the counts)");
+        // Keep the report readable: the first 40 broker-side and the first 40 client-side anomalies of a run are
+        // listed (so that many client duplicates never hide a broker fault), the counts carry the rest.
+        bool client = ScenarioResult.IsClientSide(text);
+        int listed = result.Anomalies.Count(a => ScenarioResult.IsClientSide(a) == client);
+        if (listed < 40) result.Anomalies.Add(text);
+        else if (listed == 40) result.Anomalies.Add(client ? ScenarioResult.MoreClientMarker : ScenarioResult.MoreMarker);
     }
 
     public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("HH:mm:ss.fff");

@@ -50,10 +50,22 @@ public sealed class ScenarioResult
     /// <summary>Tag of the anomalies that are kafka-python's duplicates (no idempotent producer).</summary>
     public const string NotIdempotentTag = "(kafka-python, not idempotent)";
 
-    /// <summary>Anomalies of the clients' own making (kafkajs's sequence reuse, kafka-python's retried duplicates),
-    /// reported but not held against the broker.</summary>
-    public static bool IsClientAnomaly(string anomaly) =>
-        anomaly.Contains("(kafkajs sequence reuse)", StringComparison.Ordinal) || anomaly.Contains(NotIdempotentTag, StringComparison.Ordinal);
+    /// <summary>Listed in place of further broker-side anomalies of a round (the counters carry them).</summary>
+    public const string MoreMarker = "… (more; see the counts)";
+
+    /// <summary>Listed in place of further client-side anomalies of a round (the client columns carry them).</summary>
+    public const string MoreClientMarker = "… (more client-side anomalies: kafkajs sequence reuse, kafka-python duplicates; see the counts)";
+
+    /// <summary>Anomalies of the clients' own making (kafkajs's sequence reuse, kafka-python's retried duplicates).</summary>
+    public static bool IsClientSide(string anomaly) =>
+        anomaly.Contains("(kafkajs sequence reuse)", StringComparison.Ordinal) || anomaly.Contains(NotIdempotentTag, StringComparison.Ordinal)
+        || anomaly == MoreClientMarker;
+
+    /// <summary>
+    /// Anomalies not held against the broker by <see cref="Passed"/>: the client-side ones, and the truncation marker,
+    /// which stands only for checker anomalies that each have a counter (lost, dup, ...) that <see cref="Passed"/> checks.
+    /// </summary>
+    public static bool IsClientAnomaly(string anomaly) => IsClientSide(anomaly) || anomaly == MoreMarker;
 
     /// <summary>Copies the anomalies and events of <paramref name="other"/> into this result; returns this.</summary>
     public ScenarioResult WithLists(ScenarioResult other)
