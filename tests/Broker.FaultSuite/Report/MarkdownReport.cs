@@ -41,7 +41,7 @@ public static class MarkdownReport
         foreach (var r in results)
             md.AppendLine($"| {r.Scenario} | {r.Round} | {r.Acknowledged} | {r.Lost} | {r.Duplicated} | {r.ClientLost} / {r.ClientDuplicated} | {r.NonIdempotentDuplicated} | " +
                           $"{r.Failed} | {r.ClientFailures} | {r.Misplaced} | {r.OutOfOrder} | {r.CommitRegressions} | {r.ConsumerMismatches} | {(r.ReplicasIdentical ? "yes" : "**no**")} | " +
-                          $"{Gap(r, "confluent")} / {Gap(r, "kafkajs")} / {Gap(r, "kafka-python")} | {(r.Passed ? "pass" : "**FAIL**")} |");
+                          $"{Gap(r, "confluent")} / {Gap(r, "kafkajs")} / {Gap(r, "kafka-python")} | {Outcome(r)} |");
         md.AppendLine();
         md.AppendLine("**kafkajs sequence reuse** (column apart; not a broker fault: Apache Kafka answers the same way). kafkajs 2.2.4 " +
                       "gives a produce request the partition's next sequence number when it sends it and, when the request fails on " +
@@ -97,15 +97,21 @@ public static class MarkdownReport
     private static void AppendSummary(StringBuilder md, IReadOnlyList<ScenarioResult> results)
     {
         md.AppendLine("### Per scenario (all rounds)").AppendLine();
-        md.AppendLine("| Scenario | Rounds | Passed | Acked | Lost | Dup | kafkajs seq. reuse: lost / dup | kafka-python dup (not idempotent) | Failed sends | Client failures | Misplaced / order / commit regr. / consumer mismatch | Longest unavailable (s): librdkafka / kafkajs / kafka-python |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("*Aborted*: the harness gave up before the checks (see the round's notes), so the round says nothing about the broker.").AppendLine();
+        md.AppendLine("| Scenario | Rounds | Passed | Aborted | Acked | Lost | Dup | kafkajs seq. reuse: lost / dup | kafka-python dup (not idempotent) | Failed sends | Client failures | Misplaced / order / commit regr. / consumer mismatch | Longest unavailable (s): librdkafka / kafkajs / kafka-python |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var g in results.GroupBy(r => r.Scenario))
-            md.AppendLine($"| {g.Key} | {g.Count()} | {g.Count(r => r.Passed)} | {g.Sum(r => r.Acknowledged)} | {g.Sum(r => r.Lost)} | {g.Sum(r => r.Duplicated)} | " +
+            md.AppendLine($"| {g.Key} | {g.Count()} | {g.Count(r => r.Passed)} | {g.Count(Aborted)} | {g.Sum(r => r.Acknowledged)} | {g.Sum(r => r.Lost)} | {g.Sum(r => r.Duplicated)} | " +
                           $"{g.Sum(r => r.ClientLost)} / {g.Sum(r => r.ClientDuplicated)} | {g.Sum(r => r.NonIdempotentDuplicated)} | {g.Sum(r => r.Failed)} | " +
                           $"{g.Sum(r => r.ClientFailures)} | {g.Sum(r => r.Misplaced)} / {g.Sum(r => r.OutOfOrder)} / {g.Sum(r => r.CommitRegressions)} / {g.Sum(r => r.ConsumerMismatches)} | " +
                           $"{MaxGap(g, "confluent")} / {MaxGap(g, "kafkajs")} / {MaxGap(g, "kafka-python")} |");
         md.AppendLine();
     }
+
+    /// <summary>A round the harness abandoned (an exception before the checks ran).</summary>
+    private static bool Aborted(ScenarioResult r) => r.Anomalies.Any(a => a.StartsWith("harness:", StringComparison.Ordinal));
+
+    private static string Outcome(ScenarioResult r) => r.Passed ? "pass" : Aborted(r) ? "**aborted**" : "**FAIL**";
 
     private static string MaxGap(IEnumerable<ScenarioResult> rounds, string client)
     {
