@@ -25,6 +25,7 @@ if (args is ["--render", var reportOut, .. var resultFiles] && resultFiles.Lengt
             Scenario = r.Scenario, Round = i + 1, Acknowledged = r.Acknowledged, Failed = r.Failed, Lost = r.Lost, Duplicated = r.Duplicated,
             Misplaced = r.Misplaced, OutOfOrder = r.OutOfOrder, CommitRegressions = r.CommitRegressions, ClientOrderNotes = r.ClientOrderNotes,
             ClientLost = r.ClientLost, ClientDuplicated = r.ClientDuplicated, AckedWithoutOffset = r.AckedWithoutOffset,
+            NonIdempotentDuplicated = r.NonIdempotentDuplicated, ConsumerMismatches = r.ConsumerMismatches, ClientFailures = r.ClientFailures,
             ReplicasIdentical = r.ReplicasIdentical, LongestUnavailableSeconds = r.LongestUnavailableSeconds,
             LongestUnavailableByClient = r.LongestUnavailableByClient, Notes = r.Notes,
         }.WithLists(r)))
@@ -67,23 +68,24 @@ var scenarios = names.Count > 0 ? names.Select(Catalog.Find).ToList()
 var started = DateTime.UtcNow;
 var results = new List<ScenarioResult>();
 Console.WriteLine($"fault suite: {scenarios.Count} scenario(s) × {rounds} round(s); evidence under {runs}");
-foreach (var scenario in scenarios)
+string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
+// Round-major (every scenario's round 1, then every round 2, ...): a run cut short still covers every scenario
+// equally; results.json is rewritten after each round, so a cut-off run can be rendered with --render.
+for (int round = 1; round <= rounds; round++)
 {
-    for (int round = 1; round <= rounds; round++)
+    foreach (var scenario in scenarios)
     {
         Console.WriteLine($"== {scenario.Name} round {round} ({DateTime.UtcNow:HH:mm:ss})");
         var r = await ScenarioRunner.RunAsync(scenario, round, runs);
         results.Add(r);
-        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, kafkajs sequence reuse lost/dup {r.ClientLost}/{r.ClientDuplicated}, misplaced {r.Misplaced}, " +
+        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, kafkajs sequence reuse lost/dup {r.ClientLost}/{r.ClientDuplicated}, kafka-python dup {r.NonIdempotentDuplicated}, failed sends {r.Failed}, client failures {r.ClientFailures}, consumer mismatch {r.ConsumerMismatches}, misplaced {r.Misplaced}, " +
                           $"order {r.OutOfOrder}, commit regressions {r.CommitRegressions}, replicas identical {r.ReplicasIdentical}, " +
                           $"longest unavailable {r.LongestUnavailableSeconds:0.0} s: {(r.Passed ? "pass" : "FAIL")}");
         foreach (var a in r.Anomalies) Console.WriteLine($"   ! {a}");
+        SaveResults();
     }
 }
 
-string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
-File.WriteAllText(Path.Combine(runs, "results.json"),
-    System.Text.Json.JsonSerializer.Serialize(new SavedRun(started, commit, results), new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 if (reportPath is not null)
 {
     File.WriteAllText(reportPath, MarkdownReport.Render(results, started, commit));
@@ -93,3 +95,7 @@ if (reportPath is not null)
 int failed = results.Count(r => !r.Passed);
 Console.WriteLine($"fault suite: {results.Count - failed} passed, {failed} failed");
 return failed == 0 ? 0 : 1;
+
+void SaveResults() =>
+    File.WriteAllText(Path.Combine(runs, "results.json"),
+        System.Text.Json.JsonSerializer.Serialize(new SavedRun(started, commit, results), new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

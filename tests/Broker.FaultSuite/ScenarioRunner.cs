@@ -8,7 +8,8 @@ namespace Broker.FaultSuite;
 
 /// <summary>
 /// Runs one round of one scenario: a fresh cluster, the topic (3 partitions, RF 3, min.insync.replicas=2), the
-/// workload (librdkafka and kafkajs idempotent producers, a committing group consumer), the fault, healing, a quiet
+/// workload (librdkafka and kafkajs idempotent producers, a kafka-python acks=all producer, a committing librdkafka
+/// group consumer and a committing kafka-python group consumer), the fault, healing, a quiet
 /// period, then the checks. Every process is killed and every namespace's rules flushed at the end, whatever happened.
 /// </summary>
 public static class ScenarioRunner
@@ -26,6 +27,7 @@ public static class ScenarioRunner
         FaultCluster? cluster = null;
         var producers = new List<IProducerWorkload>();
         GroupConsumer? consumer = null;
+        KafkaPythonConsumer? pyConsumer = null;
         try
         {
             cluster = await FaultCluster.StartAsync(runDirectory, scenario.ZooKeepers, id => scenario.LogDirOf(id, runDirectory));
@@ -36,10 +38,13 @@ public static class ScenarioRunner
             var context = new ScenarioContext(cluster, Topic, PartitionCount, result);
             context.Event("cluster up: " + await cluster.DescribeAsync(Topic, PartitionCount));
             producers.Add(new ConfluentProducer(cluster.Bootstrap, Topic, PartitionCount, RatePerClient));
-            producers.Add(new KafkaJsProducer(cluster.Bootstrap, Topic, PartitionCount, RatePerClient, runDirectory));
+            producers.Add(ScriptProducer.KafkaJs(cluster.Bootstrap, Topic, PartitionCount, RatePerClient, runDirectory));
+            producers.Add(ScriptProducer.KafkaPython(cluster.Bootstrap, Topic, PartitionCount, RatePerClient, runDirectory));
             consumer = new GroupConsumer(cluster.Bootstrap, Topic);
+            pyConsumer = new KafkaPythonConsumer(cluster.Bootstrap, Topic, runDirectory);
             foreach (var p in producers) p.Start();
             consumer.Start();
+            pyConsumer.Start();
             await WaitForAcksAsync(producers, 100, TimeSpan.FromSeconds(60));
             context.Event($"workload running: {string.Join(", ", producers.Select(p => $"{p.Name} {p.Acks.Count} acks"))}");
 
@@ -69,12 +74,18 @@ public static class ScenarioRunner
             }
 
             await consumer.DisposeAsync();
+            await pyConsumer.StopAsync(TimeSpan.FromSeconds(30));
             var committed = GroupConsumer.ReadCommitted(cluster.Bootstrap, Topic, PartitionCount);
+            var pyCommitted = GroupConsumer.ReadCommitted(cluster.Bootstrap, Topic, PartitionCount, "fault-suite-py");
             var maxAcked = producers.SelectMany(p => p.Acks).GroupBy(a => a.Partition).ToDictionary(g => g.Key, g => g.Max(a => a.Offset));
             var read = FinalRead.Read(cluster.Bootstrap, Topic, PartitionCount, maxAcked);
             Checker.Check(result, producers, read, consumer.Commits, committed, faultStart, workloadEnd);
+            Checker.CheckKafkaPythonConsumer(result, pyConsumer, read, pyCommitted);
+            if (scenario.ClientsMustNotFail) Checker.CheckNoClientFailed(result, producers);
             result.Notes = $"failed sends {result.Failed} ({FailureSummary(producers)}); group commits {consumer.Commits.Count}, " +
-                           $"commit errors {consumer.CommitErrors.Count}; kafkajs records stored out of call order {result.ClientOrderNotes}; " +
+                           $"commit errors {consumer.CommitErrors.Count}; kafka-python consumer: read {pyConsumer.Read.Count}, commits " +
+                           $"{pyConsumer.Commits.Count}, commit errors {pyConsumer.CommitErrors.Count}{FirstError(pyConsumer.CommitErrors)}; " +
+                           $"kafkajs records stored out of call order {result.ClientOrderNotes}; " +
                            $"acknowledged without an offset {result.AckedWithoutOffset}";
             WriteEvidence(runDirectory, producers, read);
 
@@ -90,6 +101,7 @@ public static class ScenarioRunner
         {
             foreach (var p in producers) await p.DisposeAsync();
             if (consumer is not null) await consumer.DisposeAsync();
+            if (pyConsumer is not null) await pyConsumer.DisposeAsync();
             Firewall.HealAll();
             if (cluster is not null) await cluster.DisposeAsync();
             scenario.CleanUp(runDirectory);
@@ -101,6 +113,8 @@ public static class ScenarioRunner
 
     private static string FailureSummary(List<IProducerWorkload> producers) =>
         string.Join(", ", producers.SelectMany(p => p.Failures).GroupBy(f => $"{f.Client} {Short(f.Error)}").Select(g => $"{g.Key}×{g.Count()}"));
+
+    private static string FirstError(IReadOnlyList<string> errors) => errors.Count == 0 ? "" : $" (first: {Short(errors[0])})";
 
     private static string Short(string error) => error.Length > 60 ? error[..60] : error;
 

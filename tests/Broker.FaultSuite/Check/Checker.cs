@@ -13,6 +13,7 @@ public static class Checker
     public static void Check(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers, FinalRead.Result read,
         IReadOnlyList<Commit> commits, IReadOnlyDictionary<int, long> committedNow, long faultStartMs, long workloadEndMs)
     {
+        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
         var acks = producers.SelectMany(p => p.Acks).ToList();
         result.Acknowledged = acks.Count;
         result.Failed = producers.Sum(p => p.Failures.Count);
@@ -35,9 +36,12 @@ public static class Checker
         foreach (var (value, copies) in where.Where(kv => kv.Value.Count > 1))
         {
             bool client = reused.Contains(value);
+            bool notIdempotent = value.StartsWith("py-", StringComparison.Ordinal);
             if (client) result.ClientDuplicated += copies.Count - 1;
+            else if (notIdempotent) result.NonIdempotentDuplicated += copies.Count - 1;
             else result.Duplicated += copies.Count - 1;
-            Anomaly(result, $"duplicate{(client ? " (kafkajs sequence reuse)" : "")}: {value} stored {copies.Count} times at " +
+            string why = client ? " (kafkajs sequence reuse)" : notIdempotent ? " " + ScenarioResult.NotIdempotentTag : "";
+            Anomaly(result, $"duplicate{why}: {value} stored {copies.Count} times at " +
                             string.Join(", ", copies.Select(c => $"p{c.Partition}@{c.Offset}")));
         }
 
@@ -69,9 +73,13 @@ public static class Checker
         foreach (var group in read.Records.GroupBy(r => (r.Partition, Client: r.Value.Split('-')[0])))
         {
             long last = -1;
+            var seen = new HashSet<long>();
             foreach (var r in group.OrderBy(r => r.Offset))
             {
                 long n = long.Parse(r.Value.Split('-')[1]);
+                // kafka-python (not idempotent, one request in flight) stores a retried batch again right after the
+                // first copy: the second copy is counted as a duplicate above, not as an order violation.
+                if (!seen.Add(n) && group.Key.Client == "py") continue;
                 if (n <= last)
                 {
                     // kafkajs gives each request the partition's next sequence when it is sent and rolls it back when
@@ -89,6 +97,14 @@ public static class Checker
             }
         }
 
+        CheckCommits(result, commits, committedNow, "");
+        foreach (var p in producers) result.LongestUnavailableByClient[p.Name] = LongestGapMs(p.Acks, faultStartMs, workloadEndMs) / 1000.0;
+        result.LongestUnavailableSeconds = result.LongestUnavailableByClient.Values.Max();
+    }
+
+    /// <summary>Committed offsets of one group never go backwards, nor below the last success at the end.</summary>
+    public static void CheckCommits(ScenarioResult result, IReadOnlyList<Commit> commits, IReadOnlyDictionary<int, long> committedNow, string group)
+    {
         foreach (var partition in commits.GroupBy(c => c.Partition))
         {
             long last = -1;
@@ -97,7 +113,7 @@ public static class Checker
                 if (c.Offset < last)
                 {
                     result.CommitRegressions++;
-                    Anomaly(result, $"commit regression: p{c.Partition} committed {c.Offset} at {Time(c.AtMs)} after {last}");
+                    Anomaly(result, $"commit regression{group}: p{c.Partition} committed {c.Offset} at {Time(c.AtMs)} after {last}");
                 }
 
                 last = Math.Max(last, c.Offset);
@@ -106,13 +122,47 @@ public static class Checker
             if (committedNow.TryGetValue(partition.Key, out long now) && now < last)
             {
                 result.CommitRegressions++;
-                Anomaly(result, $"commit regression: p{partition.Key} committed offset is {now} at the end, after a successful commit of {last}");
+                Anomaly(result, $"commit regression{group}: p{partition.Key} committed offset is {now} at the end, after a successful commit of {last}");
             }
         }
 
-        foreach (var s in read.ShortWatermarks) Anomaly(result, "read: " + s);
-        foreach (var p in producers) result.LongestUnavailableByClient[p.Name] = LongestGapMs(p.Acks, faultStartMs, workloadEndMs) / 1000.0;
-        result.LongestUnavailableSeconds = result.LongestUnavailableByClient.Values.Max();
+    }
+
+    /// <summary>
+    /// The kafka-python consumer: every record it read is in the final read at the same partition and offset (it read
+    /// only committed data), its group's commits never go backwards, and it never stopped on an exception.
+    /// </summary>
+    public static void CheckKafkaPythonConsumer(ScenarioResult result, KafkaPythonConsumer consumer, FinalRead.Result read,
+        IReadOnlyDictionary<int, long> committedNow)
+    {
+        var byPosition = read.Records.GroupBy(r => (r.Partition, r.Offset)).ToDictionary(g => g.Key, g => g.First().Value);
+        foreach (var r in consumer.Read)
+        {
+            if (byPosition.TryGetValue((r.Partition, r.Offset), out var stored) && stored == r.Value) continue;
+            result.ConsumerMismatches++;
+            Anomaly(result, $"kafka-python consumer read {r.Value} at p{r.Partition}@{r.Offset}; the final read has " +
+                            (stored is null ? "nothing there" : stored));
+        }
+
+        CheckCommits(result, consumer.Commits, committedNow, " (kafka-python group)");
+        if (consumer.Fatal is not null)
+        {
+            result.ClientFailures++;
+            Anomaly(result, $"client failure: kafka-python consumer stopped: {consumer.Fatal}");
+        }
+    }
+
+    /// <summary>A scenario where no client may fail: every failed send and every fatal producer error is an anomaly.</summary>
+    public static void CheckNoClientFailed(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers)
+    {
+        foreach (var p in producers)
+        {
+            var failures = p.Failures;
+            if (failures.Count == 0) continue;
+            result.ClientFailures += failures.Count;
+            Anomaly(result, $"client failure: {p.Name} failed {failures.Count} send(s), first {failures[0].Value} p{failures[0].Partition} " +
+                            $"at {Time(failures[0].AtMs)}: {failures[0].Error}");
+        }
     }
 
     /// <summary>The longest interval inside [from, to] without an acknowledgment.</summary>
@@ -130,9 +180,12 @@ public static class Checker
 
     private static void Anomaly(ScenarioResult result, string text)
     {
-        // Keep the report readable: the first 40 of each run are listed, the counts carry the rest.
-        if (result.Anomalies.Count < 40) result.Anomalies.Add(text);
-        else if (result.Anomalies.Count == 40) result.Anomalies.Add("… (more; see the counts)");
+        // Keep the report readable: the first 40 broker-side and the first 40 client-side anomalies of a run are
+        // listed (so that many client duplicates never hide a broker fault), the counts carry the rest.
+        bool client = ScenarioResult.IsClientSide(text);
+        int listed = result.Anomalies.Count(a => ScenarioResult.IsClientSide(a) == client);
+        if (listed < 40) result.Anomalies.Add(text);
+        else if (listed == 40) result.Anomalies.Add(client ? ScenarioResult.MoreClientMarker : ScenarioResult.MoreMarker);
     }
 
     public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("HH:mm:ss.fff");

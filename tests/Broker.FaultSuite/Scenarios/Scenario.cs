@@ -11,6 +11,12 @@ public abstract class Scenario
 
     public abstract string Promise { get; }
 
+    /// <summary>
+    /// True where Kafka's promise includes that no client fails (a crash with an immediate restart): then any failed
+    /// send, fatal producer error or stopped consumer is an anomaly, not just a note.
+    /// </summary>
+    public virtual bool ClientsMustNotFail => false;
+
     /// <summary>ZooKeeper servers: 1, or 3 for the ensemble scenarios.</summary>
     public virtual int ZooKeepers => 1;
 

@@ -83,12 +83,13 @@ public sealed class GroupConsumer : IAsyncDisposable
         try { consumer.Close(); } catch (KafkaException) { }
     }
 
-    /// <summary>The group's committed offsets as the coordinator reports them now (a fresh client of the same group).</summary>
-    public static Dictionary<int, long> ReadCommitted(string bootstrap, string topic, int partitions)
+    /// <summary>A group's committed offsets as the coordinator reports them now (a fresh client of the same group;
+    /// by default this consumer's group).</summary>
+    public static Dictionary<int, long> ReadCommitted(string bootstrap, string topic, int partitions, string groupId = GroupId)
     {
         using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
-            BootstrapServers = bootstrap, GroupId = GroupId, EnableAutoCommit = false,
+            BootstrapServers = bootstrap, GroupId = groupId, EnableAutoCommit = false,
         }).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
         var committed = probe.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(20));
         return committed.ToDictionary(c => c.Partition.Value, c => c.Offset.Value);

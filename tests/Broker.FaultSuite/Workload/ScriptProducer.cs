@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Broker.TestKit;
 
 namespace Broker.FaultSuite.Workload;
 
 /// <summary>
-/// kafkajs 2.2.4 idempotent acks=-1 producer (js/producer.js under node, installed by bin/fault-test.sh): values
-/// "js-N" to partition N % partitions. Each outcome arrives as a JSON line on the script's stdout; its stderr (kafkajs
-/// warnings and errors) goes to <c>kafkajs.log</c> in the run directory.
+/// A producer client run as a script in its own process — kafkajs 2.2.4 (js/producer.js under node, installed by
+/// bin/fault-test.sh) or kafka-python (py/producer.py under Debian's /usr/bin/python3) —: values "&lt;prefix&gt;-N" to
+/// partition N % partitions. Each outcome arrives as a JSON line on the script's stdout (see the scripts); closing its
+/// stdin stops it. Its stderr (client warnings and errors) goes to <c>&lt;name&gt;.log</c> in the run directory.
 /// </summary>
-public sealed class KafkaJsProducer : IProducerWorkload
+public sealed class ScriptProducer : IProducerWorkload
 {
-    public static string ScriptDirectory => Path.Combine(SuitePaths.Root, "tests", "Broker.FaultSuite", "js");
+    private static string SuiteDirectory => Path.Combine(SuitePaths.Root, "tests", "Broker.FaultSuite");
 
     private readonly ProcessStartInfo _psi;
     private readonly string _logPath;
@@ -21,20 +21,33 @@ public sealed class KafkaJsProducer : IProducerWorkload
     private readonly TaskCompletionSource<long> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
-    public KafkaJsProducer(string bootstrap, string topic, int partitions, int ratePerSecond, string runDirectory, int inFlight = 5)
+    private ScriptProducer(string name, string executable, string workingDirectory, string runDirectory, IEnumerable<string> arguments)
     {
-        _logPath = Path.Combine(runDirectory, "kafkajs.log");
-        _psi = new ProcessStartInfo("node")
+        Name = name;
+        _logPath = Path.Combine(runDirectory, name + ".log");
+        _psi = new ProcessStartInfo(executable)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = ScriptDirectory,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var a in new[] { "producer.js", bootstrap, topic, partitions.ToString(), ratePerSecond.ToString(), inFlight.ToString() })
-            _psi.ArgumentList.Add(a);
-        _psi.Environment["KAFKAJS_NO_PARTITIONER_WARNING"] = "1";
+        foreach (var a in arguments) _psi.ArgumentList.Add(a);
     }
 
-    public string Name => "kafkajs";
+    /// <summary>kafkajs 2.2.4, idempotent, acks=-1, at most <paramref name="inFlight"/> send() calls at once.</summary>
+    public static ScriptProducer KafkaJs(string bootstrap, string topic, int partitions, int ratePerSecond, string runDirectory, int inFlight = 5)
+    {
+        var p = new ScriptProducer("kafkajs", "node", Path.Combine(SuiteDirectory, "js"), runDirectory,
+            ["producer.js", bootstrap, topic, partitions.ToString(), ratePerSecond.ToString(), inFlight.ToString()]);
+        p._psi.Environment["KAFKAJS_NO_PARTITIONER_WARNING"] = "1";
+        return p;
+    }
+
+    /// <summary>kafka-python (Debian's python3-kafka 2.0.2: not idempotent; acks=all, retries, one request in flight).</summary>
+    public static ScriptProducer KafkaPython(string bootstrap, string topic, int partitions, int ratePerSecond, string runDirectory) =>
+        new("kafka-python", KafkaPythonConsumer.Python, Path.Combine(SuiteDirectory, "py"), runDirectory,
+            ["producer.py", bootstrap, topic, partitions.ToString(), ratePerSecond.ToString()]);
+
+    public string Name { get; }
 
     public string? Fatal { get; private set; }
 
@@ -76,7 +89,7 @@ public sealed class KafkaJsProducer : IProducerWorkload
         var finished = await Task.WhenAny(_done.Task, Task.Delay(flush + TimeSpan.FromSeconds(5)));
         if (finished != _done.Task)
         {
-            Fatal ??= "kafkajs producer did not finish its outstanding sends";
+            Fatal ??= $"{Name} producer did not finish its outstanding sends";
             return -1;
         }
 
