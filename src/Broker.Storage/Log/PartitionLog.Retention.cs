@@ -34,6 +34,12 @@ public sealed partial class PartitionLog
             }
 
             LogConfig config = Config;
+            if (!config.Delete)
+            {
+                // cleanup.policy=compact alone: only the log cleaner removes records (Kafka's deleteOldSegments).
+                return 0;
+            }
+
             LogSegment[] segments = _segments;
             long now = NowMs();
             int deletable = 0;
