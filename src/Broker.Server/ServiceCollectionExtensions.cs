@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
                 ClusterId = clusterId,
                 DefaultConfig = TopicConfigs.BrokerLogConfig(config),
                 RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
+                Cleaner = config.LogCleanerOptions,
             },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();

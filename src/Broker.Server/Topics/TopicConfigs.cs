@@ -177,6 +177,11 @@ public static class TopicConfigs
                 "max.message.bytes" => config with { MaxMessageBytes = int.Parse(value, CultureInfo.InvariantCulture) },
                 "message.timestamp.type" => config with { MessageTimestampType = value == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime },
                 "file.delete.delay.ms" => config with { FileDeleteDelayMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "cleanup.policy" => WithCleanupPolicy(config, SplitList(value)),
+                "delete.retention.ms" => config with { DeleteRetentionMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "min.cleanable.dirty.ratio" => config with { MinCleanableDirtyRatio = double.Parse(value, CultureInfo.InvariantCulture) },
+                "min.compaction.lag.ms" => config with { MinCompactionLagMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "max.compaction.lag.ms" => config with { MaxCompactionLagMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => config,
             };
         }
@@ -184,9 +189,18 @@ public static class TopicConfigs
         return config;
     }
 
+    private static LogConfig WithCleanupPolicy(LogConfig config, IReadOnlyCollection<string> policy) =>
+        config with { Delete = policy.Contains("delete"), Compact = policy.Contains("compact") };
+
     /// <summary>The log settings every partition gets from the broker configuration.</summary>
-    public static LogConfig BrokerLogConfig(BrokerConfig broker) => new()
+    public static LogConfig BrokerLogConfig(BrokerConfig broker) => WithCleanupPolicy(BrokerLogSettings(broker), broker.LogCleanupPolicy);
+
+    private static LogConfig BrokerLogSettings(BrokerConfig broker) => new()
     {
+        DeleteRetentionMs = broker.LogCleanerDeleteRetentionMs,
+        MinCleanableDirtyRatio = broker.LogCleanerMinCleanableRatio,
+        MinCompactionLagMs = broker.LogCleanerMinCompactionLagMs,
+        MaxCompactionLagMs = broker.LogCleanerMaxCompactionLagMs,
         SegmentBytes = broker.LogSegmentBytes,
         SegmentMs = broker.LogRollMs,
         RetentionMs = broker.LogRetentionMs,
