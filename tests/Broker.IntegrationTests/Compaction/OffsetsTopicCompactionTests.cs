@@ -40,10 +40,14 @@ public sealed class OffsetsTopicCompactionTests
         }
 
         string partitionDir = Path.Combine(broker.LogDir, "__consumer_offsets-0");
-        int records = int.MaxValue;
-        await Poll.UntilAsync(async () => (records = await CountRecordsAsync(broker.BootstrapServers)) < 100, TimeSpan.FromSeconds(60),
+        long activeBase = Directory.GetFiles(partitionDir, "*.log").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f))).Max();
+        Assert.That(activeBase, Is.GreaterThan(commits / 2), "offsets.topic.segment.bytes=16384 rolled the segments");
+        List<long> offsets = [];
+        // Below the active segment (never cleaned) one offset record for (committer, committed-0) and at most the
+        // group's metadata record remain.
+        await Poll.UntilAsync(async () => (offsets = await OffsetsAsync(broker.BootstrapServers)).Count(o => o < activeBase) <= 2, TimeSpan.FromSeconds(60),
             "the cleaner to compact __consumer_offsets");
-        TestContext.Out.WriteLine($"__consumer_offsets records after {commits} commits: {records}; segments: {Directory.GetFiles(partitionDir, "*.log").Length}");
+        TestContext.Out.WriteLine($"__consumer_offsets records after {commits} commits: {offsets.Count} ({offsets.Count(o => o < activeBase)} below the active segment at {activeBase})");
 
         await broker.KillAndRestartAsync();
         using var after = new ConsumerBuilder<Null, string>(config).Build();
@@ -63,9 +67,11 @@ public sealed class OffsetsTopicCompactionTests
         Assert.That(committed[0].Offset.Value, Is.EqualTo(commits));
     }
 
-    private static async Task<int> CountRecordsAsync(string bootstrap)
+    private static async Task<List<long>> OffsetsAsync(string bootstrap)
     {
         var result = await ExternalProcess.RunAsync("kcat", ["-b", bootstrap, "-t", "__consumer_offsets", "-C", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o\\n"]);
-        return result.ExitCode == 0 ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length : int.MaxValue;
+        return result.ExitCode == 0
+            ? [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse)]
+            : [long.MinValue, long.MinValue, long.MinValue];
     }
 }
