@@ -78,6 +78,7 @@ public static class ServiceCollectionExtensions
                 DefaultConfig = TopicConfigs.BrokerLogConfig(config),
                 RetentionCheckIntervalMs = config.LogRetentionCheckIntervalMs,
                 LogStartOffsetCheckpointIntervalMs = Math.Max(1, config.LogFlushStartOffsetCheckpointIntervalMs),
+                Cleaner = config.LogCleanerOptions,
             },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();

@@ -52,8 +52,25 @@ public sealed record LogConfig
     /// </summary>
     public bool Delete { get; init; } = true;
 
-    /// <summary>cleanup.policy contains "compact" [no]: the log cleaner keeps the latest record of each key.</summary>
+    /// <summary>cleanup.policy contains "compact" [no]: the log cleaner keeps the latest record per key.</summary>
     public bool Compact { get; init; }
+
+    /// <summary>delete.retention.ms [1 day]: how long a tombstone survives after the cleaner first kept it.</summary>
+    public long DeleteRetentionMs { get; init; } = 24L * 60 * 60 * 1000;
+
+    /// <summary>min.cleanable.dirty.ratio [0.5]: dirty bytes / total bytes a log needs before it is compacted.</summary>
+    public double MinCleanableDirtyRatio { get; init; } = 0.5;
+
+    /// <summary>min.compaction.lag.ms [0]: a record younger than this (by its segment's largest timestamp) stays uncompacted.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary>max.compaction.lag.ms [never]: a log whose oldest dirty record is older than this is compacted
+    /// whatever its dirty ratio; its active segment also rolls at this age.</summary>
+    public long MaxCompactionLagMs { get; init; } = long.MaxValue;
+
+    /// <summary>Age at which the active segment rolls: segment.ms, or max.compaction.lag.ms when compacting and smaller
+    /// (Kafka's maxSegmentMs), so no record escapes compaction for longer than that.</summary>
+    public long MaxSegmentMs => Compact && MaxCompactionLagMs > 0 ? Math.Min(SegmentMs, MaxCompactionLagMs) : SegmentMs;
 
     /// <summary>Kafka's broker defaults.</summary>
     public static LogConfig Default { get; } = new();

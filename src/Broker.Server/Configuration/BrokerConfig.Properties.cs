@@ -110,4 +110,30 @@ public sealed partial class BrokerConfig
     public double LogCleanerMinCleanableRatio => Value<double>("log.cleaner.min.cleanable.ratio");
 
     public long LogCleanerDeleteRetentionMs => Value<long>("log.cleaner.delete.retention.ms");
+
+    public long LogCleanerMinCompactionLagMs => Value<long>("log.cleaner.min.compaction.lag.ms");
+
+    public long LogCleanerMaxCompactionLagMs => Value<long>("log.cleaner.max.compaction.lag.ms");
+
+    public long LogCleanerBackoffMs => Value<long>("log.cleaner.backoff.ms");
+
+    public long LogCleanerDedupeBufferSize => Value<long>("log.cleaner.dedupe.buffer.size");
+
+    public int LogCleanerIoBufferSize => Value<int>("log.cleaner.io.buffer.size");
+
+    public double LogCleanerIoBufferLoadFactor => Value<double>("log.cleaner.io.buffer.load.factor");
+
+    public double LogCleanerIoMaxBytesPerSecond => Value<double>("log.cleaner.io.max.bytes.per.second");
+
+    /// <summary>The log cleaner's settings (log.cleaner.*).</summary>
+    public Broker.Storage.Cleaner.CleanerOptions LogCleanerOptions => new()
+    {
+        Enable = LogCleanerEnable,
+        Threads = LogCleanerThreads,
+        BackoffMs = LogCleanerBackoffMs,
+        DedupeBufferSize = LogCleanerDedupeBufferSize,
+        DedupeBufferLoadFactor = LogCleanerIoBufferLoadFactor,
+        IoBufferSize = LogCleanerIoBufferSize,
+        IoMaxBytesPerSecond = LogCleanerIoMaxBytesPerSecond,
+    };
 }

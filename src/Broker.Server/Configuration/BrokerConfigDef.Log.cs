@@ -61,14 +61,33 @@ public static partial class BrokerConfigDef
         Long("log.retention.check.interval.ms", "300000", AtLeast(1), Medium,
             "How often segments are checked against the retention limits, in milliseconds."),
         List("log.cleanup.policy", "delete", OneOf("delete", "compact"), Medium,
-            "What happens to old segments: delete them, compact them by key, or both."),
+            "What happens to old segments: delete them by retention.ms/retention.bytes, compact them by key (the log cleaner keeps " +
+            "the latest record of each key), or both. With compact alone, retention deletes nothing. Enforced."),
         Bool("log.cleaner.enable", "true", Medium,
-            "Run the log cleaner, which compacts topics whose cleanup policy includes compact."),
+            "Run the log cleaner, which compacts topics whose cleanup policy includes compact (__consumer_offsets among them). Enforced."),
         Int("log.cleaner.threads", "1", AtLeast(0), Medium,
-            "Threads that compact logs."),
+            "Threads that compact logs, each cleaning one log at a time, the dirtiest first. 0 disables cleaning. Enforced."),
         Double("log.cleaner.min.cleanable.ratio", "0.5", Between(0.0, 1.0), Medium,
-            "Smallest share of a log that must be uncompacted (dirty) before it is compacted."),
+            "Smallest share of a log that must be uncompacted (dirty) before it is compacted; topic override min.cleanable.dirty.ratio. Enforced."),
         Long("log.cleaner.delete.retention.ms", "86400000", AtLeast(0), Medium,
-            "How long tombstones (null-value records) are kept in compacted topics, in milliseconds."),
+            "How long a tombstone (null-value record) is kept after the cleaner first kept it, in milliseconds (KIP-534 delete " +
+            "horizon); topic override delete.retention.ms. Enforced."),
+        Long("log.cleaner.min.compaction.lag.ms", "0", AtLeast(0), Medium,
+            "Shortest time a record stays uncompacted, in milliseconds (by its segment's largest timestamp); topic override " +
+            "min.compaction.lag.ms. Enforced."),
+        Long("log.cleaner.max.compaction.lag.ms", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(1), Medium,
+            "Longest time a record stays uncompacted, in milliseconds: older dirty records make the log cleanable whatever its " +
+            "dirty ratio, and the active segment of a compacted log rolls at this age; topic override max.compaction.lag.ms. Enforced."),
+        Long("log.cleaner.backoff.ms", "15000", AtLeast(0), Medium,
+            "How long a cleaner thread sleeps when no log needs cleaning, in milliseconds. Enforced."),
+        Long("log.cleaner.dedupe.buffer.size", "134217728", null, Medium,
+            "Memory for the key → offset maps of all cleaner threads together, in bytes (24 bytes per key). A log with more " +
+            "dirty keys than fit is cleaned in several passes. Enforced."),
+        Int("log.cleaner.io.buffer.size", "524288", AtLeast(0), Medium,
+            "Read and write buffer memory of all cleaner threads together, in bytes. Enforced."),
+        Double("log.cleaner.io.buffer.load.factor", "0.9", Between(0.01, 1.0), Medium,
+            "Share of the dedupe map's slots that may be filled before a cleaning pass stops. Enforced."),
+        Double("log.cleaner.io.max.bytes.per.second", double.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture), null, Medium,
+            "Limit on the bytes the cleaner threads read plus write per second, together. Enforced."),
     ];
 }

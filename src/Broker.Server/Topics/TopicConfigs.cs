@@ -183,6 +183,10 @@ public static class TopicConfigs
                 "message.timestamp.difference.max.ms" => config with { MessageTimestampDifferenceMaxMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 "cleanup.policy" => WithCleanupPolicy(config, SplitList(value)),
                 "file.delete.delay.ms" => config with { FileDeleteDelayMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "delete.retention.ms" => config with { DeleteRetentionMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "min.cleanable.dirty.ratio" => config with { MinCleanableDirtyRatio = double.Parse(value, CultureInfo.InvariantCulture) },
+                "min.compaction.lag.ms" => config with { MinCompactionLagMs = long.Parse(value, CultureInfo.InvariantCulture) },
+                "max.compaction.lag.ms" => config with { MaxCompactionLagMs = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => config,
             };
         }
@@ -191,8 +195,14 @@ public static class TopicConfigs
     }
 
     /// <summary>The log settings every partition gets from the broker configuration.</summary>
-    public static LogConfig BrokerLogConfig(BrokerConfig broker) => WithCleanupPolicy(new()
+    public static LogConfig BrokerLogConfig(BrokerConfig broker) => WithCleanupPolicy(BrokerLogSettings(broker), broker.LogCleanupPolicy);
+
+    private static LogConfig BrokerLogSettings(BrokerConfig broker) => new()
     {
+        DeleteRetentionMs = broker.LogCleanerDeleteRetentionMs,
+        MinCleanableDirtyRatio = broker.LogCleanerMinCleanableRatio,
+        MinCompactionLagMs = broker.LogCleanerMinCompactionLagMs,
+        MaxCompactionLagMs = broker.LogCleanerMaxCompactionLagMs,
         SegmentBytes = broker.LogSegmentBytes,
         SegmentMs = broker.LogRollMs,
         RetentionMs = broker.LogRetentionMs,
@@ -203,7 +213,7 @@ public static class TopicConfigs
         FlushIntervalMs = broker.LogFlushIntervalMs ?? long.MaxValue,
         MaxMessageBytes = broker.MessageMaxBytes,
         MessageTimestampType = broker.LogMessageTimestampType == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime,
-    }, broker.LogCleanupPolicy);
+    };
 
     /// <summary>cleanup.policy (a list of delete and compact) as the log's two flags.</summary>
     private static LogConfig WithCleanupPolicy(LogConfig config, IReadOnlyCollection<string> policy) => config with

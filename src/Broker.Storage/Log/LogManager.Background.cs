@@ -11,6 +11,7 @@ public sealed partial class LogManager
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+            Cleaner.Start();
         }
     }
 

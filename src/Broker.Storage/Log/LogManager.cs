@@ -41,6 +41,7 @@ public sealed partial class LogManager : IDisposable
         _logger = loggerFactory.CreateLogger<LogManager>();
         LogDirs = [.. options.LogDirs.Select(Path.GetFullPath)];
         Failures = new LogDirFailureChannel(_logger);
+        Cleaner = new Cleaner.LogCleaner(options.Cleaner, () => All, LogDirs, time, loggerFactory.CreateLogger<Cleaner.LogCleaner>());
         try
         {
             foreach (string dir in LogDirs)
@@ -64,6 +65,9 @@ public sealed partial class LogManager : IDisposable
 
     /// <summary>Log dirs taken offline by I/O errors; the broker subscribes to <see cref="LogDirFailureChannel.LogDirFailed"/>.</summary>
     public LogDirFailureChannel Failures { get; }
+
+    /// <summary>The log cleaner (started by <see cref="Start"/>; compacts logs whose cleanup.policy contains compact).</summary>
+    public Cleaner.LogCleaner Cleaner { get; }
 
     /// <summary>Log dirs still online, in configuration order.</summary>
     public IReadOnlyList<string> OnlineLogDirs => [.. LogDirs.Where(d => !Failures.IsOffline(d))];
@@ -209,6 +213,7 @@ public sealed partial class LogManager : IDisposable
         }
 
         _stopping.Cancel();
+        Cleaner.Dispose();
         try
         {
             _loop?.GetAwaiter().GetResult();

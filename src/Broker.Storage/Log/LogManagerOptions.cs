@@ -27,6 +27,9 @@ public sealed record LogManagerOptions
     /// <summary>log.flush.start.offset.checkpoint.interval.ms [60000]: log-start checkpoint cadence.</summary>
     public long LogStartOffsetCheckpointIntervalMs { get; init; } = 60_000;
 
+    /// <summary>log.cleaner.*: the log cleaner that compacts logs with cleanup.policy=compact.</summary>
+    public Cleaner.CleanerOptions Cleaner { get; init; } = new();
+
     /// <summary>Splits a comma-separated log.dirs value.</summary>
     public static IReadOnlyList<string> ParseLogDirs(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

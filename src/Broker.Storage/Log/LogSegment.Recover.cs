@@ -98,7 +98,7 @@ public sealed partial class LogSegment
                 break;
             }
 
-            if (RecordBatchValidator.ValidateOne(batch, int.MaxValue, out RecordBatchHeader header) != RecordBatchError.None
+            if (StoredBatchValidator.ValidateOne(batch, out RecordBatchHeader header) != RecordBatchError.None
                 || header.BaseOffset < next
                 || header.LastOffset - BaseOffset > int.MaxValue)
             {

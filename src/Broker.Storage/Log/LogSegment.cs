@@ -25,10 +25,10 @@ public sealed partial class LogSegment : IDisposable
     private long _offsetOfMaxTimestamp = -1;
     private bool _disposed;
 
-    private LogSegment(string directory, long baseOffset, LogConfig config, bool active)
+    private LogSegment(string directory, long baseOffset, LogConfig config, bool active, string fileSuffix = "")
     {
         BaseOffset = baseOffset;
-        LogPath = LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.LogSuffix);
+        LogPath = LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.LogSuffix + fileSuffix);
         _indexIntervalBytes = config.IndexIntervalBytes;
         _log = File.OpenHandle(LogPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         long length = RandomAccess.GetLength(_log);
@@ -40,8 +40,8 @@ public sealed partial class LogSegment : IDisposable
 
         _size = (int)length;
         _nextOffset = baseOffset;
-        _offsetIndex = OffsetIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.IndexSuffix), baseOffset, config.MaxIndexBytes, _size);
-        _timeIndex = TimeIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TimeIndexSuffix), baseOffset, config.MaxIndexBytes);
+        _offsetIndex = OffsetIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.IndexSuffix + fileSuffix), baseOffset, config.MaxIndexBytes, _size);
+        _timeIndex = TimeIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TimeIndexSuffix + fileSuffix), baseOffset, config.MaxIndexBytes);
         if (_timeIndex.TryGetLast(out long timestamp, out long offset))
         {
             _maxTimestamp = timestamp;

@@ -90,17 +90,19 @@ public sealed partial class PartitionLog
         $"batch reuses sequence {header.BaseSequence} of producer {header.ProducerId} (epoch {header.ProducerEpoch}) with different records";
 
     /// <summary>
-    /// Appends batches copied from the leader as they are (offsets, epochs and timestamps kept). The first batch must
-    /// start at <see cref="LogEndOffset"/> and offsets must be contiguous; otherwise nothing is written and
-    /// InvalidRecord is returned.
+    /// Appends batches copied from the leader as they are (offsets, epochs and timestamps kept). Offsets must start at
+    /// or after <see cref="LogEndOffset"/> and increase; gaps left by compaction are kept. Otherwise nothing is written
+    /// and InvalidRecord is returned.
     /// </summary>
     public LogAppendResult AppendAsFollower(ReadOnlySpan<byte> batches)
     {
-        if (!RecordBatchValidator.Validate(batches, int.MaxValue, out RecordBatchValidationResult validation))
+        RecordBatchError invalid = StoredBatchValidator.Validate(batches, out int batchCount, out long recordCount);
+        if (invalid != RecordBatchError.None)
         {
-            return LogAppendResult.Failed(validation.Error, LogStartOffset);
+            return LogAppendResult.Failed(invalid, LogStartOffset);
         }
 
+        var validation = new RecordBatchValidationResult(invalid, batchCount, recordCount, -1, batches.Length);
         lock (_lock)
         {
             ThrowIfDisposed();
@@ -113,7 +115,9 @@ public sealed partial class PartitionLog
             while (at < batches.Length)
             {
                 RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
-                if (header.BaseOffset != next)
+                // Offsets only increase; gaps are legal because the leader's cleaner removes records (Kafka's
+                // appendAsFollower accepts them the same way).
+                if (header.BaseOffset < next)
                 {
                     return LogAppendResult.Failed(RecordBatchError.InvalidRecord, _logStartOffset);
                 }
@@ -215,7 +219,7 @@ public sealed partial class PartitionLog
         }
 
         return (long)active.Size + appendBytes > config.SegmentBytes
-            || (active.RollingBaseTimeMs >= 0 && now - active.RollingBaseTimeMs > config.SegmentMs)
+            || (active.RollingBaseTimeMs >= 0 && now - active.RollingBaseTimeMs > config.MaxSegmentMs)
             || active.IsIndexFull
             || lastOffset - active.BaseOffset > int.MaxValue;
     }

@@ -6,7 +6,7 @@ public sealed partial class PartitionLog
 {
     /// <summary>
     /// Opens (or creates) the log in <paramref name="directory"/>, named <c>&lt;topic&gt;-&lt;partition&gt;</c>.
-    /// Recovery, as Kafka's LogLoader: stray files (*.deleted, *.cleaned, *.swap, *.tmp, indexes without a log) are
+    /// Recovery, as Kafka's LogLoader: an interrupted cleaner swap is completed (<see cref="Cleaner.SwapRecovery"/>); stray files (*.deleted, *.cleaned, *.swap, *.tmp, indexes without a log) are
     /// deleted; every segment holding offsets at or above <paramref name="recoveryPoint"/>, and any segment whose index
     /// is missing, is scanned batch by batch (CRC-32C included) with its indexes rebuilt; the first invalid batch and
     /// everything after it (including later segments) is truncated. Other segments keep their indexes as found.
@@ -30,6 +30,7 @@ public sealed partial class PartitionLog
         }
 
         System.IO.Directory.CreateDirectory(directory);
+        Cleaner.SwapRecovery.Complete(directory, logger);
         List<long> baseOffsets = DeleteStrayFiles(directory, logger);
         var segments = new List<LogSegment>(baseOffsets.Count);
         try

@@ -34,6 +34,7 @@ public sealed partial class PartitionLog
             }
 
             LogConfig config = Config;
+
             LogSegment[] segments = _segments;
             long now = NowMs();
             int deletable = 0;

@@ -45,13 +45,14 @@ public class PartitionLogLeaderEpochTests : PartitionLogTestBase
     }
 
     [Test]
-    public void AppendAsFollower_RejectedGap_AssignsNothing()
+    public void AppendAsFollower_RejectedOverlap_AssignsNothing()
     {
         PartitionLog log = Open();
+        log.AppendAsFollower(LeaderBatch(0, 4, epoch: 1));
 
-        log.AppendAsFollower(LeaderBatch(4, 2, epoch: 1));
+        log.AppendAsFollower(LeaderBatch(3, 2, epoch: 2));
 
-        Assert.That(log.LeaderEpochs.Entries, Is.Empty);
+        Assert.That(log.LeaderEpochs.Entries, Is.EqualTo(new[] { new EpochEntry(1, 0) }));
     }
 
     [Test]

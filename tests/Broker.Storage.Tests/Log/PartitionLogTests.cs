@@ -316,7 +316,7 @@ public class PartitionLogTests : PartitionLogTestBase
     }
 
     [Test]
-    public void AppendAsFollower_KeepsLeaderOffsetsAndRejectsGaps()
+    public void AppendAsFollower_KeepsLeaderOffsetsAndGapsRejectsOverlaps()
     {
         PartitionLog log = Open();
         byte[] batch = Batches.Make(3);
@@ -324,9 +324,15 @@ public class PartitionLogTests : PartitionLogTestBase
         RecordBatch.SetPartitionLeaderEpoch(batch, 9);
         Assert.That(log.AppendAsFollower(batch).LastOffset, Is.EqualTo(2));
 
+        byte[] overlap = Batches.Make(1);
+        RecordBatch.SetBaseOffset(overlap, 2);
+        Assert.That(log.AppendAsFollower(overlap).Error, Is.EqualTo(RecordBatchError.InvalidRecord));
+
+        // A compacted leader log has gaps (Kafka keeps original offsets); the follower copies them as they are.
         byte[] gap = Batches.Make(1);
         RecordBatch.SetBaseOffset(gap, 10);
-        Assert.That(log.AppendAsFollower(gap).Error, Is.EqualTo(RecordBatchError.InvalidRecord));
+        Assert.That(log.AppendAsFollower(gap).Error, Is.EqualTo(RecordBatchError.None));
+        Assert.That(log.LogEndOffset, Is.EqualTo(11));
         Assert.That(RecordBatchHeader.Read(log.Read(0, 1000).Records.Span).PartitionLeaderEpoch, Is.EqualTo(9));
     }
 

@@ -1,0 +1,124 @@
+using System.Text;
+using Broker.TestKit;
+using Broker.TestKit.Brokers;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Broker.IntegrationTests.Compaction;
+
+/// <summary>
+/// A keyed topic with cleanup.policy=compact and small segments, written by Confluent.Kafka (idempotent) and kcat
+/// (including -Z null tombstones): once the broker's cleaner has run, a consumer from the beginning reads exactly one
+/// record per live key, with its latest value at its original offset; deleted keys are gone. The same holds after a
+/// kill -9 and restart.
+/// </summary>
+[TestFixture]
+public sealed class CompactedTopicClientTests : SingleBrokerFixture
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["log.cleaner.backoff.ms"] = "100",
+        ["log.retention.check.interval.ms"] = "200",
+    };
+
+    [Test]
+    public async Task ConfluentAndKcatWrites_AfterCleaning_OneRecordPerLiveKeyAtItsOriginalOffset()
+    {
+        string topic = UniqueTopic("compacted");
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Bootstrap }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic, NumPartitions = 1, ReplicationFactor = 1,
+                Configs = new Dictionary<string, string>
+                {
+                    ["cleanup.policy"] = "compact", ["segment.bytes"] = "4096", ["min.cleanable.dirty.ratio"] = "0.01",
+                    ["delete.retention.ms"] = "0", ["retention.ms"] = "1",
+                },
+            }]);
+        }
+
+        // Confluent.Kafka, idempotent: 5 rounds over 100 keys.
+        var config = new ProducerConfig { BootstrapServers = Bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5 };
+        using (var producer = new ProducerBuilder<string, string>(config).Build())
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                for (int k = 0; k < 100; k++)
+                {
+                    producer.Produce(topic, new Message<string, string> { Key = $"key-{k}", Value = $"cf-{round}-{k}" });
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        // kcat: new values for keys 0..29, tombstones (-Z: empty value is null) for keys 30..39.
+        var lines = new StringBuilder();
+        for (int k = 0; k < 30; k++) lines.Append($"key-{k}:kcat-{k}\n");
+        for (int k = 30; k < 40; k++) lines.Append($"key-{k}:\n");
+        var kcat = await ExternalProcess.RunAsync("kcat", ["-b", Bootstrap, "-t", topic, "-P", "-p", "0", "-K", ":", "-Z"], Encoding.UTF8.GetBytes(lines.ToString()));
+        Assert.That(kcat.ExitCode, Is.EqualTo(0), kcat.StandardError);
+
+        // Unique filler keys so every overwritten record ends up in a closed (cleanable) segment.
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = Bootstrap }).Build())
+        {
+            for (int i = 0; i < 120; i++) producer.Produce(topic, new Message<string, string> { Key = $"filler-{i}", Value = new string('f', 60) });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        List<Rec> written = ReadAll(topic);
+        Assert.That(written, Has.Count.EqualTo(500 + 40 + 120), "everything was written before cleaning could remove any of it");
+        List<Rec> expected = [.. written.GroupBy(r => r.Key).Select(g => g.Last()).Where(r => r.Value is not null).OrderBy(r => r.Offset)];
+        Assert.That(expected, Has.Count.EqualTo(90 + 120));
+
+        List<Rec> after = [];
+        await Poll.UntilAsync(() => (after = ReadAll(topic)).SequenceEqual(expected), Bound,
+            "the cleaner to leave one record per live key (tombstones removed after delete.retention.ms=0)");
+        Assert.That(after.Zip(after.Skip(1)).Any(p => p.Second.Offset > p.First.Offset + 1), Is.True, "gaps: offsets are original");
+        Assert.That(after.Where(r => r.Key.StartsWith("key-", StringComparison.Ordinal) && int.Parse(r.Key[4..]) < 30).Select(r => r.Value),
+            Is.All.StartsWith("kcat-"));
+
+        // kcat reads the compacted log (gaps, rebuilt batches) the same way.
+        var consume = await ExternalProcess.RunAsync("kcat", ["-b", Bootstrap, "-t", topic, "-C", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o %k %s\\n"]);
+        Assert.That(consume.ExitCode, Is.EqualTo(0), consume.StandardError);
+        Assert.That(consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Is.EqualTo(expected.Select(r => $"{r.Offset} {r.Key} {r.Value}")));
+
+        // kill -9 and restart: recovery scans the compacted segments (gaps) and keeps them as they are.
+        await Broker.KillAndRestartAsync();
+        Assert.That(ReadAll(topic), Is.EqualTo(expected));
+    }
+
+    private List<Rec> ReadAll(string topic)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = Bootstrap, GroupId = "unused-" + Guid.NewGuid(), EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        var tp = new TopicPartition(topic, 0);
+        long high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
+        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
+        var records = new List<Rec>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result is null)
+            {
+                if (consumer.Position(tp).Value >= high) break;
+                continue;
+            }
+
+            if (result.IsPartitionEOF) break;
+            records.Add(new Rec(result.Offset.Value, result.Message.Key, result.Message.Value));
+            if (result.Offset.Value >= high - 1) break;
+        }
+
+        return records;
+    }
+
+    private readonly record struct Rec(long Offset, string Key, string? Value);
+}

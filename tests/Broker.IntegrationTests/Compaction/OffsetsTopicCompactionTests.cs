@@ -1,0 +1,77 @@
+using Broker.TestKit;
+using Broker.TestKit.Brokers;
+using Confluent.Kafka;
+
+namespace Broker.IntegrationTests.Compaction;
+
+/// <summary>
+/// __consumer_offsets is really compacted: a group committing thousands of times shrinks it to about one record per
+/// (group, partition), and the committed offsets are intact after a kill -9 of the coordinator.
+/// </summary>
+[TestFixture]
+public sealed class OffsetsTopicCompactionTests
+{
+    [Test]
+    public async Task ManyCommits_ShrinkTheOffsetsTopic_OffsetsSurviveRestart()
+    {
+        using var broker = new BrokerProcess(0, new Dictionary<string, string>
+        {
+            ["offsets.topic.num.partitions"] = "1",
+            ["offsets.topic.replication.factor"] = "1",
+            ["offsets.topic.segment.bytes"] = "16384",
+            ["log.cleaner.backoff.ms"] = "100",
+        });
+        await broker.StartAsync();
+        const string topic = "committed";
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<Null, string> { Value = "x" });
+        }
+
+        const int commits = 5000;
+        var tp = new TopicPartition(topic, 0);
+        var config = new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "committer", EnableAutoCommit = false };
+        using (var consumer = new ConsumerBuilder<Null, string>(config).Build())
+        {
+            for (int i = 1; i <= commits; i++)
+            {
+                consumer.Commit([new TopicPartitionOffset(tp, i)]);
+            }
+        }
+
+        string partitionDir = Path.Combine(broker.LogDir, "__consumer_offsets-0");
+        long activeBase = Directory.GetFiles(partitionDir, "*.log").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f))).Max();
+        Assert.That(activeBase, Is.GreaterThan(commits / 2), "offsets.topic.segment.bytes=16384 rolled the segments");
+        List<long> offsets = [];
+        // Below the active segment (never cleaned) one offset record for (committer, committed-0) and at most the
+        // group's metadata record remain.
+        await Poll.UntilAsync(async () => (offsets = await OffsetsAsync(broker.BootstrapServers)).Count(o => o < activeBase) <= 2, TimeSpan.FromSeconds(60),
+            "the cleaner to compact __consumer_offsets");
+        TestContext.Out.WriteLine($"__consumer_offsets records after {commits} commits: {offsets.Count} ({offsets.Count(o => o < activeBase)} below the active segment at {activeBase})");
+
+        await broker.KillAndRestartAsync();
+        using var after = new ConsumerBuilder<Null, string>(config).Build();
+        List<TopicPartitionOffset> committed = [];
+        await Poll.UntilAsync(() =>
+        {
+            try
+            {
+                committed = after.Committed([tp], TimeSpan.FromSeconds(5));
+                return committed.Count == 1 && committed[0].Offset.Value >= 0;
+            }
+            catch (KafkaException)
+            {
+                return false; // Coordinator still loading.
+            }
+        }, TimeSpan.FromSeconds(60), "the committed offset after the restart");
+        Assert.That(committed[0].Offset.Value, Is.EqualTo(commits));
+    }
+
+    private static async Task<List<long>> OffsetsAsync(string bootstrap)
+    {
+        var result = await ExternalProcess.RunAsync("kcat", ["-b", bootstrap, "-t", "__consumer_offsets", "-C", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o\\n"]);
+        return result.ExitCode == 0
+            ? [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse)]
+            : [long.MinValue, long.MinValue, long.MinValue];
+    }
+}
