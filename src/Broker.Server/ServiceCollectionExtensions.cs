@@ -40,8 +40,14 @@ public static class ServiceCollectionExtensions
             Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.ZooKeeper"),
         }));
         services.AddSingleton<KafkaZkStore>();
-        services.AddSingleton<ZkClusterMetadata>();
-        services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<ZkClusterMetadata>());
+        services.AddSingleton(sp => new MetadataCache(config.BrokerId));
+        services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<MetadataCache>());
+        services.AddSingleton(sp => new LeadershipApplier(config, sp.GetRequiredService<ReplicaManager>(), sp.GetRequiredService<MetadataCache>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ZkClusterMetadata(sp.GetRequiredService<KafkaZkStore>(), config, sp.GetRequiredService<ReplicaManager>(),
+            sp.GetRequiredService<MetadataCache>(), sp.GetRequiredService<LeadershipApplier>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        AddControllerRequestHandlers(services, sp => sp.GetRequiredService<BrokerRegistration>().BrokerEpoch);
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
         services.AddSingleton(sp => new KafkaController(
             sp.GetRequiredService<KafkaZkStore>(), ControllerOptionsOf(config),
@@ -53,6 +59,21 @@ public static class ServiceCollectionExtensions
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
         services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
+    }
+
+    /// <summary>
+    /// The broker side of the controller's requests: LeaderAndIsr, UpdateMetadata and StopReplica handlers behind one
+    /// <see cref="ControllerRequestFence"/>. Needs <see cref="MetadataCache"/> and <see cref="LeadershipApplier"/>
+    /// registered. <paramref name="brokerEpoch"/>: this broker's current epoch (its registration's czxid; -1 when
+    /// unregistered). No authentication yet: any client can send these (issue 14).
+    /// </summary>
+    public static IServiceCollection AddControllerRequestHandlers(IServiceCollection services, Func<IServiceProvider, long> brokerEpoch)
+    {
+        services.AddSingleton(sp => new ControllerRequestFence(() => brokerEpoch(sp)));
+        services.AddSingleton<IRequestHandler, LeaderAndIsrHandler>();
+        services.AddSingleton<IRequestHandler, UpdateMetadataHandler>();
+        services.AddSingleton<IRequestHandler, StopReplicaHandler>();
+        return services;
     }
 
     /// <summary>The controller's settings from the broker config.</summary>

@@ -16,7 +16,9 @@ namespace Broker.Server.Cluster;
 /// states) instead of receiving LeaderAndIsr/UpdateMetadata requests: any watch firing schedules one refresh that
 /// re-reads the layout, publishes an immutable snapshot and then applies it locally (host the partitions this
 /// broker is a replica of, set leadership and leader epochs, delete the logs of deleted topics).
-/// Thread-safety: readers see the current snapshot (a volatile reference); refreshes run one at a time on a loop.
+/// The view lives in <see cref="MetadataCache"/> and the local roles are applied by <see cref="LeadershipApplier"/>:
+/// the same two types the controller's UpdateMetadata/LeaderAndIsr/StopReplica handlers use.
+/// Thread-safety: readers see the cache's current snapshot; refreshes run one at a time on a loop.
 /// </summary>
 public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposable
 {
@@ -27,21 +29,29 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     private readonly Channel<bool> _refreshRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<WatchedEvent, Task> _onChange;
-    private readonly ChangeSignal _published = new();
-    private volatile Snapshot _snapshot = Snapshot.Empty;
+    private readonly MetadataCache _cache;
+    private readonly LeadershipApplier _applier;
     private Task? _loop;
 
-    private readonly ReplicaFetcherManager _fetchers;
     private readonly TimeProvider _time;
 
+    /// <summary>A cluster view with its own cache and applier (tests).</summary>
     public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
+        : this(store, config, replicas, new MetadataCache(config.BrokerId), null, time, loggers)
+    {
+    }
+
+    /// <param name="applier">Shared with the controller-request handlers; created over <paramref name="cache"/> when null.</param>
+    public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, MetadataCache cache, LeadershipApplier? applier,
+        TimeProvider time, ILoggerFactory loggers)
     {
         _store = store;
         _config = config;
         _replicas = replicas;
         _time = time;
+        _cache = cache;
         _logger = loggers.CreateLogger<ZkClusterMetadata>();
-        _fetchers = new ReplicaFetcherManager(config, this, time, loggers.CreateLogger<ReplicaFetcherManager>());
+        _applier = applier ?? new LeadershipApplier(config, replicas, cache, time, loggers);
         replicas.IsrWriter = new ZkIsrWriter(store, this);
         _onChange = _ =>
         {
@@ -58,30 +68,32 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         };
     }
 
-    public string ClusterId { get; set; } = "";
+    /// <summary>The view this refresher publishes to (and clients are answered from).</summary>
+    public MetadataCache Cache => _cache;
 
-    public int ControllerId => _snapshot.ControllerId;
+    public string ClusterId
+    {
+        get => _cache.ClusterId;
+        set => _cache.ClusterId = value;
+    }
+
+    public int ControllerId => _cache.ControllerId;
 
     public int LocalBrokerId => _config.BrokerId;
 
-    public IReadOnlyList<BrokerNode> Brokers => _snapshot.Brokers;
+    public IReadOnlyList<BrokerNode> Brokers => _cache.Brokers;
 
-    public IReadOnlyCollection<TopicInfo> Topics => _snapshot.Topics.Values.ToArray();
+    public IReadOnlyCollection<TopicInfo> Topics => _cache.Topics;
 
     /// <summary>Topic configuration overrides from <c>/config/topics</c>, as of the last refresh.</summary>
-    public IReadOnlyDictionary<string, string> TopicConfig(string topic) =>
-        _snapshot.Configs.TryGetValue(topic, out var c) ? c : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> TopicConfig(string topic) => _cache.TopicConfig(topic);
 
     /// <summary>True while <c>/admin/delete_topics/&lt;name&gt;</c> exists, as of the last refresh.</summary>
-    public bool IsDeletionPending(string name) => _snapshot.PendingDeletions.Contains(name);
+    public bool IsDeletionPending(string name) => _cache.IsDeletionPending(name);
 
-    public bool TryGetTopic(string name, out TopicInfo topic) => _snapshot.Topics.TryGetValue(name, out topic!);
+    public bool TryGetTopic(string name, out TopicInfo topic) => _cache.TryGetTopic(name, out topic);
 
-    public bool TryGetTopic(KafkaUuid id, out TopicInfo topic)
-    {
-        topic = _snapshot.Topics.Values.FirstOrDefault(t => t.TopicId.Equals(id))!;
-        return topic is not null;
-    }
+    public bool TryGetTopic(KafkaUuid id, out TopicInfo topic) => _cache.TryGetTopic(id, out topic);
 
     /// <summary>True once the first complete view was read and applied (the broker serves clients only after).</summary>
     public bool IsLoaded { get; private set; }
@@ -103,7 +115,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var next = _published.WaitAsync();
+            var next = _cache.Published.WaitAsync();
             if (condition(this)) return true;
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return false;
@@ -194,12 +206,10 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         }
 
         var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
-        var previous = _snapshot;
-        var next = new Snapshot(nodes, controller, topics, configs, deleting);
+        var next = new ClusterSnapshot(nodes, controller, topics, configs, deleting);
         if (reconcile) ReportDrift(next, watchFiredBefore);
-        _snapshot = next;
+        var previous = _cache.Publish(next);
         ApplyLocally(previous, next);
-        _published.Notify();
     }
 
     private BrokerNode? ToNode(BrokerIdZNode broker)
@@ -209,68 +219,22 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     }
 
     /// <summary>Hosts this broker's replicas, sets leadership, and removes the logs of topics that were deleted.</summary>
-    private void ApplyLocally(Snapshot previous, Snapshot next)
+    private void ApplyLocally(ClusterSnapshot previous, ClusterSnapshot next)
     {
-        int self = _config.BrokerId;
         foreach (var topic in next.Topics.Values)
         {
-            var logConfig = Server.Topics.TopicConfigs.ToLogConfig(_config, next.Configs[topic.Name].Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
-            foreach (var p in topic.Partitions)
-            {
-                var id = new Storage.TopicPartition(topic.Name, p.Partition);
-                if (!p.Replicas.Contains(self))
-                {
-                    // Moved away from this broker: stop copying it and delete the replica (Kafka's StopReplica).
-                    if (!_replicas.TryGet(topic.Name, p.Partition, out _)) continue;
-                    _fetchers.Unfollow(id);
-                    _replicas.StopReplica(id);
-                    LogReplicaRemoved(topic.Name, p.Partition, string.Join(",", p.Replicas));
-                    continue;
-                }
-
-                if (_replicas.TryGet(topic.Name, p.Partition, out var hosted) && !hosted.TopicId.Equals(topic.TopicId) && !topic.TopicId.Equals(KafkaUuid.Zero))
-                {
-                    // Same name, new topic: the local log belongs to a deleted incarnation.
-                    LogRecreated(topic.Name, hosted.TopicId.ToString(), topic.TopicId.ToString());
-                    foreach (var old in _replicas.All.Where(h => h.Id.Topic == topic.Name).ToList()) _fetchers.Unfollow(old.Id);
-                    _replicas.DeleteTopic(topic.Name);
-                }
-
-                var partition = _replicas.Host(id, topic.TopicId, logConfig, leader: false);
-                partition.Log.Config = logConfig;
-                partition.MinInsyncReplicas = MinInsyncReplicasOf(next.Configs[topic.Name]);
-                bool wasLeader = partition.IsLeader;
-                if (p.Leader == self)
-                {
-                    _fetchers.Unfollow(id);
-                    if (partition.MakeLeader(p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
-                        LogRole(topic.Name, p.Partition, "leader", p.LeaderEpoch);
-                }
-                else
-                {
-                    if (partition.MakeFollower(p.Leader, p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
-                        LogRole(topic.Name, p.Partition, p.Leader < 0 ? "follower (partition offline)" : $"follower of {p.Leader}", p.LeaderEpoch);
-                    _fetchers.Follow(partition, p.Leader, p.LeaderEpoch);
-                }
-
-                if (wasLeader != partition.IsLeader) _replicas.OnLeadershipChanged(partition);
-            }
+            var topicConfig = next.TopicConfig(topic.Name);
+            foreach (var p in topic.Partitions) _applier.Apply(topic.Name, topic.TopicId, p, topicConfig);
         }
 
         foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)).Union(next.PendingDeletions))
         {
-            foreach (var hosted in _replicas.All.Where(h => h.Id.Topic == gone).ToList()) _fetchers.Unfollow(hosted.Id);
-            if (_replicas.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
+            if (_applier.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
         }
     }
 
-    private int MinInsyncReplicasOf(IReadOnlyDictionary<string, string> topicConfig) =>
-        topicConfig.TryGetValue("min.insync.replicas", out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out int n)
-            ? n
-            : _config.MinInsyncReplicas;
-
     /// <summary>Stops every replica fetcher (controlled shutdown, before the logs close).</summary>
-    public ValueTask StopFetchersAsync() => _fetchers.DisposeAsync();
+    public ValueTask StopFetchersAsync() => _applier.StopFetchersAsync();
 
     private int _disposed;
 
@@ -282,32 +246,13 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         _refreshRequests.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
-        await _fetchers.DisposeAsync().ConfigureAwait(false);
+        await _applier.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
-    }
-
-    private sealed record Snapshot(
-        IReadOnlyList<BrokerNode> Brokers,
-        int ControllerId,
-        IReadOnlyDictionary<string, TopicInfo> Topics,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Configs,
-        IReadOnlySet<string> PendingDeletions)
-    {
-        public static readonly Snapshot Empty = new([], -1, new Dictionary<string, TopicInfo>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), new HashSet<string>());
     }
 
     [LoggerMessage(500, LogLevel.Warning, "Cluster metadata refresh failed ({Reason}); retrying")]
     private partial void LogRefreshFailed(string reason);
 
-    [LoggerMessage(501, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is now {Role} (leader epoch {LeaderEpoch})")]
-    private partial void LogRole(string topic, int partition, string role, int leaderEpoch);
-
     [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted (or is being deleted); removed its local partitions")]
     private partial void LogTopicDeleted(string topic);
-
-    [LoggerMessage(549, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is no longer a replica (replicas [{Replicas}]); stopped and deleted the local replica")]
-    private partial void LogReplicaRemoved(string topic, int partition, string replicas);
-
-    [LoggerMessage(503, LogLevel.Warning, "Topic {Topic} was recreated (id {Old} -> {New}); removing the old local partitions")]
-    private partial void LogRecreated(string topic, string old, string @new);
 }
