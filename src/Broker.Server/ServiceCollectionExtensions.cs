@@ -3,6 +3,7 @@ using Broker.Coordination;
 using Broker.Coordination.Controller;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
+using Broker.Server.ControllerChannel;
 using Broker.Server.Groups;
 using Broker.Server.Handlers;
 using Broker.Server.Partitions;
@@ -46,12 +47,13 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new ZkClusterMetadata(sp.GetRequiredService<KafkaZkStore>(), config, sp.GetRequiredService<ReplicaManager>(),
             sp.GetRequiredService<MetadataCache>(), sp.GetRequiredService<LeadershipApplier>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ControllerRequestFence>()));
         AddControllerRequestHandlers(services, sp => sp.GetRequiredService<BrokerRegistration>().BrokerEpoch);
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
+        services.AddSingleton(sp => new ControllerChannelManager(ControllerChannelOptionsOf(config), sp.GetRequiredService<ILogger<ControllerChannelManager>>()));
         services.AddSingleton(sp => new KafkaController(
             sp.GetRequiredService<KafkaZkStore>(), ControllerOptionsOf(config),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>(), sp.GetRequiredService<ControllerChannelManager>()));
         services.AddSingleton<ControlledShutdown>();
         services.AddSingleton<IRequestHandler, ControlledShutdownHandler>();
         services.AddSingleton(sp => new BrokerRegistration(
@@ -75,6 +77,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, StopReplicaHandler>();
         return services;
     }
+
+    /// <summary>The controller's request channel settings: requests go to each broker's inter-broker listener.</summary>
+    public static ControllerChannelOptions ControllerChannelOptionsOf(BrokerConfig config) => new(
+        config.BrokerId, config.InterBrokerListenerName, TimeSpan.FromMilliseconds(Math.Max(1000, config.ControllerSocketTimeoutMs)),
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
 
     /// <summary>The controller's settings from the broker config.</summary>
     public static ControllerOptions ControllerOptionsOf(BrokerConfig config) => new(config.BrokerId, config.UncleanLeaderElectionEnable)

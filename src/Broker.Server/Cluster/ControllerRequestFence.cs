@@ -30,6 +30,15 @@ public sealed class ControllerRequestFence(Func<long> currentBrokerEpoch)
     /// answer for the request-level error without applying anything. <paramref name="apply"/> must not block on I/O:
     /// it holds the fence.
     /// </summary>
+    /// <summary>
+    /// Runs <paramref name="apply"/> under the fence without any epoch check: the periodic ZooKeeper reconcile, whose
+    /// view and role changes must not interleave with a controller request's. Same rule: no blocking I/O inside.
+    /// </summary>
+    public T RunLocal<T>(Func<T> apply)
+    {
+        lock (_order) return apply();
+    }
+
     public T Run<T>(int controllerEpoch, long brokerEpoch, Func<T> apply, Func<ErrorCode, T> refuse)
     {
         lock (_order)

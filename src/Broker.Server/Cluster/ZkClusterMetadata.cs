@@ -11,11 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Server.Cluster;
 
 /// <summary>
-/// The cluster as this broker sees it in ZooKeeper mode, and the partitions it hosts because of it.
-/// Every broker watches the controller's output in ZooKeeper (brokers, controller, topic assignments, partition
-/// states) instead of receiving LeaderAndIsr/UpdateMetadata requests: any watch firing schedules one refresh that
-/// re-reads the layout, publishes an immutable snapshot and then applies it locally (host the partitions this
-/// broker is a replica of, set leadership and leader epochs, delete the logs of deleted topics).
+/// The ZooKeeper reads of this broker's cluster view: the complete read at start-up (before the listeners open), the
+/// periodic reconcile that repairs drift, and the <c>/config/changes</c> watch (topic config overrides). Leadership,
+/// ISRs, live brokers, the controller, new and deleted topics come from the controller's LeaderAndIsr,
+/// UpdateMetadata and StopReplica requests (Kafka's ZooKeeper-era design); this broker no longer watches topic
+/// assignments, partition states, <c>/brokers/ids</c>, <c>/controller</c> or <c>/admin/delete_topics</c>, so a change
+/// costs it no ZooKeeper read. A read publishes its snapshot merged with the cache: whatever a controller request
+/// changed while the read was under way wins (the read may be older), and a hosted replica is never moved back to
+/// an older leader epoch or partition epoch. Both run under the <see cref="ControllerRequestFence"/>, so a read's
+/// effects never interleave with a request's. <see cref="WatchLayout"/> restores the former watch-everything mode.
 /// The view lives in <see cref="MetadataCache"/> and the local roles are applied by <see cref="LeadershipApplier"/>:
 /// the same two types the controller's UpdateMetadata/LeaderAndIsr/StopReplica handlers use.
 /// Thread-safety: readers see the cache's current snapshot; refreshes run one at a time on a loop.
@@ -31,6 +35,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     private readonly Func<WatchedEvent, Task> _onChange;
     private readonly MetadataCache _cache;
     private readonly LeadershipApplier _applier;
+    private readonly ControllerRequestFence _fence;
     private Task? _loop;
 
     private readonly TimeProvider _time;
@@ -42,9 +47,11 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     }
 
     /// <param name="applier">Shared with the controller-request handlers; created over <paramref name="cache"/> when null.</param>
+    /// <param name="fence">The controller requests' fence (shared with their handlers); a private one when null.</param>
     public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, MetadataCache cache, LeadershipApplier? applier,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, ControllerRequestFence? fence = null)
     {
+        _fence = fence ?? new ControllerRequestFence(() => -1);
         _store = store;
         _config = config;
         _replicas = replicas;
@@ -67,6 +74,17 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             return Task.CompletedTask;
         };
     }
+
+    /// <summary>
+    /// The former design, before the controller pushed requests: every read arms watches on brokers, the controller,
+    /// topics, assignments, partition states and deletions, and any change re-reads everything. Off by default.
+    /// </summary>
+    public bool WatchLayout { get; init; }
+
+    /// <summary>Complete reads of the layout so far (start-up, reconciles, config changes, watches), for tests and logs.</summary>
+    public int FullReads => Volatile.Read(ref _fullReads);
+
+    private int _fullReads;
 
     /// <summary>The view this refresher publishes to (and clients are answered from).</summary>
     public MetadataCache Cache => _cache;
@@ -119,7 +137,8 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             if (condition(this)) return true;
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return false;
-            RequestRefresh();
+            if (WatchLayout) RequestRefresh(); // else the controller's requests bring the change: no ZooKeeper polling
+
             await Task.WhenAny(next, Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), ct)).ConfigureAwait(false);
         }
     }
@@ -174,22 +193,25 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     /// </summary>
     private async Task RefreshAsync(bool reconcile, bool watchFiredBefore, CancellationToken ct)
     {
-        var brokers = await _store.GetBrokersAsync(_onChange, ct).ConfigureAwait(false);
-        int controller = await _store.GetControllerIdAsync(_onChange, ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _fullReads);
+        var before = _cache.Current; // what a controller request changes from here on wins over this read
+        var watch = WatchLayout ? _onChange : null;
+        var brokers = await _store.GetBrokersAsync(watch, ct).ConfigureAwait(false);
+        int controller = await _store.GetControllerIdAsync(watch, ct).ConfigureAwait(false);
         await _store.GetConfigChangesAsync(_onChange, ct).ConfigureAwait(false);
-        var deleting = (await _store.GetTopicDeletionsAsync(_onChange, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var deleting = (await _store.GetTopicDeletionsAsync(watch, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var live = brokers.Select(b => b.Id).ToHashSet();
         var topics = new Dictionary<string, TopicInfo>(StringComparer.Ordinal);
         var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var name in await _store.GetTopicNamesAsync(_onChange, ct).ConfigureAwait(false))
+        foreach (var name in await _store.GetTopicNamesAsync(watch, ct).ConfigureAwait(false))
         {
             if (deleting.Contains(name)) continue;
-            var assignment = await _store.GetTopicAsync(name, _onChange, ct).ConfigureAwait(false);
+            var assignment = await _store.GetTopicAsync(name, watch, ct).ConfigureAwait(false);
             if (assignment is null) continue;
             var partitions = new List<PartitionInfo>();
             foreach (var (p, replicas) in assignment.Partitions.OrderBy(kv => kv.Key))
             {
-                var state = await _store.GetPartitionStateAsync(name, p, _onChange, ct).ConfigureAwait(false);
+                var state = await _store.GetPartitionStateAsync(name, p, watch, ct).ConfigureAwait(false);
                 partitions.Add(state is null
                     ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray() }
                     : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
@@ -206,10 +228,15 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         }
 
         var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
-        var next = new ClusterSnapshot(nodes, controller, topics, configs, deleting);
-        if (reconcile) ReportDrift(next, watchFiredBefore);
-        var previous = _cache.Publish(next);
-        ApplyLocally(previous, next);
+        var read = new ClusterSnapshot(nodes, controller, topics, configs, deleting);
+        _fence.RunLocal(() =>
+        {
+            var next = SnapshotMerge.PushesWin(before, _cache.Current, read);
+            if (reconcile) ReportDrift(next, watchFiredBefore);
+            var previous = _cache.Publish(next);
+            ApplyLocally(previous, next);
+            return 0;
+        });
     }
 
     private BrokerNode? ToNode(BrokerIdZNode broker)
@@ -224,7 +251,11 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         foreach (var topic in next.Topics.Values)
         {
             var topicConfig = next.TopicConfig(topic.Name);
-            foreach (var p in topic.Partitions) _applier.Apply(topic.Name, topic.TopicId, p, topicConfig);
+            foreach (var p in topic.Partitions)
+            {
+                if (IsOlderThanHosted(topic, p)) continue; // a controller request already brought a newer state
+                _applier.Apply(topic.Name, topic.TopicId, p, topicConfig);
+            }
         }
 
         foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)).Union(next.PendingDeletions))
@@ -232,6 +263,12 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             if (_applier.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
         }
     }
+
+    /// <summary>True when the hosted replica of the same topic is at a newer leader epoch, or a newer partition epoch of the same one.</summary>
+    private bool IsOlderThanHosted(TopicInfo topic, PartitionInfo p) =>
+        _replicas.TryGet(topic.Name, p.Partition, out var hosted)
+        && (topic.TopicId.Equals(KafkaUuid.Zero) || hosted.TopicId.Equals(topic.TopicId))
+        && (hosted.LeaderEpoch > p.LeaderEpoch || (hosted.LeaderEpoch == p.LeaderEpoch && hosted.StateVersion > p.StateVersion));
 
     /// <summary>Stops every replica fetcher (controlled shutdown, before the logs close).</summary>
     public ValueTask StopFetchersAsync() => _applier.StopFetchersAsync();
