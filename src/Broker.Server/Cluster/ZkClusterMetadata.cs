@@ -70,6 +70,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         store.Client.SessionReestablished += () =>
         {
             Volatile.Write(ref _watchFired, 1);
+            if (!WatchLayout && IsLoaded) _ = FollowControllerAsync(); // the old session's watch is gone
             RequestRefresh();
             return Task.CompletedTask;
         };
@@ -120,6 +121,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     public async Task StartAsync(CancellationToken ct)
     {
         await RefreshAsync(reconcile: false, watchFiredBefore: true, ct).ConfigureAwait(false);
+        if (!WatchLayout) await FollowControllerAsync().ConfigureAwait(false);
         IsLoaded = true;
         _loop = Task.Run(RunAsync);
         StartReconcileTimer();
