@@ -24,6 +24,23 @@ public sealed partial class KafkaZkStore
     }
 
     /// <summary>
+    /// Live brokers' registrations with their broker epochs (czxid), sorted by id; <paramref name="watch"/> fires when
+    /// the set of registrations changes. A registration that vanishes between the listing and its read is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<(BrokerIdZNode Broker, long Epoch)>> GetBrokerRegistrationsAsync(Func<WatchedEvent, Task>? watch = null, CancellationToken ct = default)
+    {
+        var (children, _) = await zk.GetChildrenAsync(BrokerIdZNode.Root, watch, ct).ConfigureAwait(false);
+        var result = new List<(BrokerIdZNode, long)>();
+        foreach (var child in children)
+        {
+            if (!int.TryParse(child, out int id)) continue;
+            if (await GetBrokerAsync(id, null, ct).ConfigureAwait(false) is { } b) result.Add((b.Broker, b.Stat.Czxid));
+        }
+
+        return result.OrderBy(r => r.Item1.Id).ToList();
+    }
+
+    /// <summary>
     /// The controller's compare-and-set of one partition state, in its own multi with the controller-epoch check (so
     /// one conflicting partition never blocks the others): creates the state when <paramref name="expectedZkVersion"/>
     /// is null, else replaces the version read. Returns the new zkVersion, or null on a conflict on the partition

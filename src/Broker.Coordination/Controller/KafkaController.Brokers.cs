@@ -1,3 +1,5 @@
+using Broker.Coordination.Controller.Requests;
+
 namespace Broker.Coordination.Controller;
 
 // Live brokers and the controlled-shutdown set (loop-owned).
@@ -5,11 +7,15 @@ public sealed partial class KafkaController
 {
     private async Task RefreshLiveBrokersAsync(CancellationToken ct)
     {
-        var epochs = await _store.GetBrokerEpochsAsync(OnBrokers, ct).ConfigureAwait(false);
+        var registrations = await _store.GetBrokerRegistrationsAsync(OnBrokers, ct).ConfigureAwait(false);
+        var epochs = registrations.ToDictionary(r => r.Broker.Id, r => r.Epoch);
         var live = epochs.Keys.ToHashSet();
         if (!live.SetEquals(_live)) LogLiveBrokers(string.Join(",", live.Order()));
+        var before = _brokerEpochs;
         _live = live;
         _brokerEpochs = epochs;
+        _liveBrokers = registrations.Select(r => new LiveBrokerInfo(r.Broker.Id, r.Epoch, r.Broker.Endpoints, r.Broker.Rack)).ToList();
+        if (before.Count != epochs.Count || epochs.Any(kv => !before.TryGetValue(kv.Key, out long e) || e != kv.Value)) OnBrokerRegistrationsChanged(before);
 
         // A stopping broker leaves the set when its registration goes, or when it registered again (a newer epoch).
         foreach (var (id, epoch) in _shuttingDown.ToList())

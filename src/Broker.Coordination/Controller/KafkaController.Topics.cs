@@ -17,7 +17,9 @@ public sealed partial class KafkaController
             return;
         }
 
+        var old = _topics.GetValueOrDefault(topic);
         _topics[topic] = assignment;
+        OnAssignmentChanged(topic, old, assignment);
         foreach (var p in assignment.Partitions.Keys) await RereadAsync(topic, p, ct).ConfigureAwait(false);
     }
 
@@ -61,8 +63,14 @@ public sealed partial class KafkaController
         var ct = _stop.Token;
         var requested = await _store.GetTopicDeletionsAsync(OnDeletions, ct).ConfigureAwait(false);
         _deletionsWaiting.IntersectWith(requested);
+        _deleting.Clear();
+        _deleting.UnionWith(requested);
         foreach (var topic in requested)
         {
+            // Brokers drop the topic and delete their replicas now, even while the deletion waits for offline ones
+            // (those get the StopReplica when they register again and this runs once more).
+            if (_topics.TryGetValue(topic, out var announced)) AnnounceDeletion(topic, announced);
+
             if (_topics.TryGetValue(topic, out var assignment))
             {
                 var offline = assignment.Partitions.Values.SelectMany(r => r).Distinct().Where(b => !_live.Contains(b)).Order().ToList();

@@ -81,7 +81,7 @@ public sealed partial class KafkaController
                 var w = chunk[i];
                 if (tasks[i].IsCompletedSuccessfully && tasks[i].Result is { } version)
                 {
-                    _states[(w.Topic, w.Partition)] = new PartitionStateRead(w.State, version);
+                    SetState((w.Topic, w.Partition), new PartitionStateRead(w.State, version), isNew: w.ExpectedZkVersion is null);
                     LogState(w.Topic, w.Partition, w.State.Leader, w.State.LeaderEpoch, string.Join(",", w.State.Isr), reason);
                 }
                 else if (tasks[i].IsCompletedSuccessfully)
@@ -104,8 +104,7 @@ public sealed partial class KafkaController
 
     private async Task RereadAsync(string topic, int partition, CancellationToken ct)
     {
-        if (await _store.GetPartitionStateAsync(topic, partition, null, ct).ConfigureAwait(false) is { } read) _states[(topic, partition)] = read;
-        else _states.Remove((topic, partition));
+        SetState((topic, partition), await _store.GetPartitionStateAsync(topic, partition, null, ct).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Broker.Coordination.Controller.Requests;
 using Broker.Coordination.ZNodes;
 using Broker.ZooKeeper;
 using Microsoft.Extensions.Logging;
@@ -46,9 +47,12 @@ public sealed partial class KafkaController : IAsyncDisposable
     private volatile bool _active;
     private volatile int _epoch;
 
-    public KafkaController(KafkaZkStore store, ControllerOptions options, TimeProvider time, ILogger<KafkaController> logger)
+    /// <param name="channel">Where requests to brokers go (LeaderAndIsr, UpdateMetadata, StopReplica); none when null.</param>
+    public KafkaController(KafkaZkStore store, ControllerOptions options, TimeProvider time, ILogger<KafkaController> logger, IControllerChannel? channel = null)
     {
         _store = store;
+        _channel = channel ?? NullControllerChannel.Instance;
+        _channel.StaleControllerEpoch += epoch => OnStaleControllerEpoch(epoch);
         _options = options;
         _time = time;
         _logger = logger;
@@ -139,6 +143,11 @@ public sealed partial class KafkaController : IAsyncDisposable
                 LogEventFailed(ex, e.GetType().Name);
                 e.Fail(ex);
                 _ = RetryLaterAsync(_active ? new ControllerEvent.Resync() : new ControllerEvent.Elect());
+            }
+            finally
+            {
+                // Whatever the event got written before it ended (even when it failed) is told to the brokers.
+                FlushRequests();
             }
         }
     }
@@ -265,6 +274,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         _topics.Clear();
         _states.Clear();
         await RefreshLiveBrokersAsync(ct).ConfigureAwait(false);
+        SendFullStateToAll();
         foreach (var topic in await _store.GetTopicNamesAsync(OnTopics, ct).ConfigureAwait(false))
             await LoadTopicAsync(topic, ct).ConfigureAwait(false);
         await ReconcileAsync(AllPartitions(), ct).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using Broker.Coordination.ZNodes;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
+using Broker.Server.ControllerChannel;
 using Broker.Server.Replication;
 using Broker.ZooKeeper;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed partial class ZkClusterLifecycle(
     KafkaZkStore store,
     ZkClusterMetadata metadata,
     KafkaController controller,
+    ControllerChannelManager controllerChannel,
     BrokerRegistration registration,
     ControlledShutdown controlledShutdown,
     ILogger<ZkClusterLifecycle> logger) : IClusterLifecycle
@@ -87,6 +89,7 @@ public sealed partial class ZkClusterLifecycle(
         registration.Dispose(); // no re-registration from here on
         await metadata.StopFetchersAsync().ConfigureAwait(false);
         await controller.DisposeAsync().ConfigureAwait(false);
+        await controllerChannel.DisposeAsync().ConfigureAwait(false);
         await metadata.DisposeAsync().ConfigureAwait(false);
         // Last: /controller and /brokers/ids/<id> vanish with the session, and another broker takes over at once.
         await zk.DisposeAsync().ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed partial class ZkClusterMetadata
     /// unless <paramref name="watchFiredBefore"/> or a notification arrived while reading. Runs on the refresh loop,
     /// before the view is applied (which repairs the drift in any case).
     /// </summary>
-    private void ReportDrift(Snapshot next, bool watchFiredBefore)
+    private void ReportDrift(ClusterSnapshot next, bool watchFiredBefore)
     {
         Interlocked.Increment(ref _reconcileCount);
         if (watchFiredBefore) return;

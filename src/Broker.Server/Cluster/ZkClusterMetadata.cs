@@ -11,12 +11,18 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Server.Cluster;
 
 /// <summary>
-/// The cluster as this broker sees it in ZooKeeper mode, and the partitions it hosts because of it.
-/// Every broker watches the controller's output in ZooKeeper (brokers, controller, topic assignments, partition
-/// states) instead of receiving LeaderAndIsr/UpdateMetadata requests: any watch firing schedules one refresh that
-/// re-reads the layout, applies it locally (host the partitions this broker is a replica of, set leadership and leader
-/// epochs), publishes it as an immutable snapshot, then deletes the logs of deleted topics.
-/// Thread-safety: readers see the current snapshot (a volatile reference); refreshes run one at a time on a loop.
+/// The ZooKeeper reads of this broker's cluster view: the complete read at start-up (before the listeners open), the
+/// periodic reconcile that repairs drift, and the <c>/config/changes</c> watch (topic config overrides). Leadership,
+/// ISRs, live brokers, the controller, new and deleted topics come from the controller's LeaderAndIsr,
+/// UpdateMetadata and StopReplica requests (Kafka's ZooKeeper-era design); this broker no longer watches topic
+/// assignments, partition states, <c>/brokers/ids</c>, <c>/controller</c> or <c>/admin/delete_topics</c>, so a change
+/// costs it no ZooKeeper read. A read publishes its snapshot merged with the cache: whatever a controller request
+/// changed while the read was under way wins (the read may be older), and a hosted replica is never moved back to
+/// an older leader epoch or partition epoch. Both run under the <see cref="ControllerRequestFence"/>, so a read's
+/// effects never interleave with a request's. <see cref="WatchLayout"/> restores the former watch-everything mode.
+/// The view lives in <see cref="MetadataCache"/> and the local roles are applied by <see cref="LeadershipApplier"/>:
+/// the same two types the controller's UpdateMetadata/LeaderAndIsr/StopReplica handlers use.
+/// Thread-safety: readers see the cache's current snapshot; refreshes run one at a time on a loop.
 /// </summary>
 public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposable
 {
@@ -27,21 +33,32 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     private readonly Channel<bool> _refreshRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<WatchedEvent, Task> _onChange;
-    private readonly ChangeSignal _published = new();
-    private volatile Snapshot _snapshot = Snapshot.Empty;
+    private readonly MetadataCache _cache;
+    private readonly LeadershipApplier _applier;
+    private readonly ControllerRequestFence _fence;
     private Task? _loop;
 
-    private readonly ReplicaFetcherManager _fetchers;
     private readonly TimeProvider _time;
 
+    /// <summary>A cluster view with its own cache and applier (tests).</summary>
     public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, TimeProvider time, ILoggerFactory loggers)
+        : this(store, config, replicas, new MetadataCache(config.BrokerId), null, time, loggers)
     {
+    }
+
+    /// <param name="applier">Shared with the controller-request handlers; created over <paramref name="cache"/> when null.</param>
+    /// <param name="fence">The controller requests' fence (shared with their handlers); a private one when null.</param>
+    public ZkClusterMetadata(KafkaZkStore store, BrokerConfig config, ReplicaManager replicas, MetadataCache cache, LeadershipApplier? applier,
+        TimeProvider time, ILoggerFactory loggers, ControllerRequestFence? fence = null)
+    {
+        _fence = fence ?? new ControllerRequestFence(() => -1);
         _store = store;
         _config = config;
         _replicas = replicas;
         _time = time;
+        _cache = cache;
         _logger = loggers.CreateLogger<ZkClusterMetadata>();
-        _fetchers = new ReplicaFetcherManager(config, this, time, loggers.CreateLogger<ReplicaFetcherManager>());
+        _applier = applier ?? new LeadershipApplier(config, replicas, cache, time, loggers);
         replicas.IsrWriter = new ZkIsrWriter(store, this);
         _onChange = _ =>
         {
@@ -53,35 +70,49 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         store.Client.SessionReestablished += () =>
         {
             Volatile.Write(ref _watchFired, 1);
+            if (!WatchLayout && IsLoaded) _ = FollowControllerAsync(); // the old session's watch is gone
             RequestRefresh();
             return Task.CompletedTask;
         };
     }
 
-    public string ClusterId { get; set; } = "";
+    /// <summary>
+    /// The former design, before the controller pushed requests: every read arms watches on brokers, the controller,
+    /// topics, assignments, partition states and deletions, and any change re-reads everything. Off by default.
+    /// </summary>
+    public bool WatchLayout { get; init; }
 
-    public int ControllerId => _snapshot.ControllerId;
+    /// <summary>Complete reads of the layout so far (start-up, reconciles, config changes, watches), for tests and logs.</summary>
+    public int FullReads => Volatile.Read(ref _fullReads);
+
+    private int _fullReads;
+
+    /// <summary>The view this refresher publishes to (and clients are answered from).</summary>
+    public MetadataCache Cache => _cache;
+
+    public string ClusterId
+    {
+        get => _cache.ClusterId;
+        set => _cache.ClusterId = value;
+    }
+
+    public int ControllerId => _cache.ControllerId;
 
     public int LocalBrokerId => _config.BrokerId;
 
-    public IReadOnlyList<BrokerNode> Brokers => _snapshot.Brokers;
+    public IReadOnlyList<BrokerNode> Brokers => _cache.Brokers;
 
-    public IReadOnlyCollection<TopicInfo> Topics => _snapshot.Topics.Values.ToArray();
+    public IReadOnlyCollection<TopicInfo> Topics => _cache.Topics;
 
     /// <summary>Topic configuration overrides from <c>/config/topics</c>, as of the last refresh.</summary>
-    public IReadOnlyDictionary<string, string> TopicConfig(string topic) =>
-        _snapshot.Configs.TryGetValue(topic, out var c) ? c : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> TopicConfig(string topic) => _cache.TopicConfig(topic);
 
     /// <summary>True while <c>/admin/delete_topics/&lt;name&gt;</c> exists, as of the last refresh.</summary>
-    public bool IsDeletionPending(string name) => _snapshot.PendingDeletions.Contains(name);
+    public bool IsDeletionPending(string name) => _cache.IsDeletionPending(name);
 
-    public bool TryGetTopic(string name, out TopicInfo topic) => _snapshot.Topics.TryGetValue(name, out topic!);
+    public bool TryGetTopic(string name, out TopicInfo topic) => _cache.TryGetTopic(name, out topic);
 
-    public bool TryGetTopic(KafkaUuid id, out TopicInfo topic)
-    {
-        topic = _snapshot.Topics.Values.FirstOrDefault(t => t.TopicId.Equals(id))!;
-        return topic is not null;
-    }
+    public bool TryGetTopic(KafkaUuid id, out TopicInfo topic) => _cache.TryGetTopic(id, out topic);
 
     /// <summary>True once the first complete view was read and applied (the broker serves clients only after).</summary>
     public bool IsLoaded { get; private set; }
@@ -90,6 +121,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     public async Task StartAsync(CancellationToken ct)
     {
         await RefreshAsync(reconcile: false, watchFiredBefore: true, ct).ConfigureAwait(false);
+        if (!WatchLayout) await FollowControllerAsync().ConfigureAwait(false);
         IsLoaded = true;
         _loop = Task.Run(RunAsync);
         StartReconcileTimer();
@@ -103,11 +135,12 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var next = _published.WaitAsync();
+            var next = _cache.Published.WaitAsync();
             if (condition(this)) return true;
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return false;
-            RequestRefresh();
+            if (WatchLayout) RequestRefresh(); // else the controller's requests bring the change: no ZooKeeper polling
+
             await Task.WhenAny(next, Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), ct)).ConfigureAwait(false);
         }
     }
@@ -162,22 +195,25 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     /// </summary>
     private async Task RefreshAsync(bool reconcile, bool watchFiredBefore, CancellationToken ct)
     {
-        var brokers = await _store.GetBrokersAsync(_onChange, ct).ConfigureAwait(false);
-        int controller = await _store.GetControllerIdAsync(_onChange, ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _fullReads);
+        var before = _cache.Current; // what a controller request changes from here on wins over this read
+        var watch = WatchLayout ? _onChange : null;
+        var brokers = await _store.GetBrokersAsync(watch, ct).ConfigureAwait(false);
+        int controller = await _store.GetControllerIdAsync(watch, ct).ConfigureAwait(false);
         await _store.GetConfigChangesAsync(_onChange, ct).ConfigureAwait(false);
-        var deleting = (await _store.GetTopicDeletionsAsync(_onChange, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var deleting = (await _store.GetTopicDeletionsAsync(watch, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var live = brokers.Select(b => b.Id).ToHashSet();
         var topics = new Dictionary<string, TopicInfo>(StringComparer.Ordinal);
         var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var name in await _store.GetTopicNamesAsync(_onChange, ct).ConfigureAwait(false))
+        foreach (var name in await _store.GetTopicNamesAsync(watch, ct).ConfigureAwait(false))
         {
             if (deleting.Contains(name)) continue;
-            var assignment = await _store.GetTopicAsync(name, _onChange, ct).ConfigureAwait(false);
+            var assignment = await _store.GetTopicAsync(name, watch, ct).ConfigureAwait(false);
             if (assignment is null) continue;
             var partitions = new List<PartitionInfo>();
             foreach (var (p, replicas) in assignment.Partitions.OrderBy(kv => kv.Key))
             {
-                var state = await _store.GetPartitionStateAsync(name, p, _onChange, ct).ConfigureAwait(false);
+                var state = await _store.GetPartitionStateAsync(name, p, watch, ct).ConfigureAwait(false);
                 partitions.Add(state is null
                     ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray() }
                     : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
@@ -194,16 +230,19 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         }
 
         var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
-        var previous = _snapshot;
-        var next = new Snapshot(nodes, controller, topics, configs, deleting);
-        if (reconcile) ReportDrift(next, watchFiredBefore);
-        // Kafka's order: a broker acts on LeaderAndIsr before the UpdateMetadata that tells clients, so a client that
-        // reads "leader = this broker" and produces at once is accepted (and an offsets partition is owned before
-        // FindCoordinator names this broker). Deletions go the other way: clients stop seeing the topic first.
-        ApplyLocally(next);
-        _snapshot = next;
-        RemoveDeleted(previous, next);
-        _published.Notify();
+        var read = new ClusterSnapshot(nodes, controller, topics, configs, deleting);
+        _fence.RunLocal(() =>
+        {
+            var next = SnapshotMerge.PushesWin(before, _cache.Current, read);
+            if (reconcile) ReportDrift(next, watchFiredBefore);
+            // Kafka's order: a broker acts on LeaderAndIsr before the UpdateMetadata that tells clients, so a client that
+            // reads "leader = this broker" and produces at once is accepted (and an offsets partition is owned before
+            // FindCoordinator names this broker). Deletions go the other way: clients stop seeing the topic first.
+            ApplyLocally(next);
+            var previous = _cache.Publish(next);
+            RemoveDeleted(previous, next);
+            return 0;
+        });
     }
 
     private BrokerNode? ToNode(BrokerIdZNode broker)
@@ -213,72 +252,36 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     }
 
     /// <summary>Hosts this broker's replicas and sets leadership, before <paramref name="next"/> is published.</summary>
-    private void ApplyLocally(Snapshot next)
+    private void ApplyLocally(ClusterSnapshot next)
     {
-        int self = _config.BrokerId;
         foreach (var topic in next.Topics.Values)
         {
-            var logConfig = Server.Topics.TopicConfigs.ToLogConfig(_config, next.Configs[topic.Name].Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
+            var topicConfig = next.TopicConfig(topic.Name);
             foreach (var p in topic.Partitions)
             {
-                var id = new Storage.TopicPartition(topic.Name, p.Partition);
-                if (!p.Replicas.Contains(self))
-                {
-                    // Moved away from this broker: stop copying it and delete the replica (Kafka's StopReplica).
-                    if (!_replicas.TryGet(topic.Name, p.Partition, out _)) continue;
-                    _fetchers.Unfollow(id);
-                    _replicas.StopReplica(id);
-                    LogReplicaRemoved(topic.Name, p.Partition, string.Join(",", p.Replicas));
-                    continue;
-                }
-
-                if (_replicas.TryGet(topic.Name, p.Partition, out var hosted) && !hosted.TopicId.Equals(topic.TopicId) && !topic.TopicId.Equals(KafkaUuid.Zero))
-                {
-                    // Same name, new topic: the local log belongs to a deleted incarnation.
-                    LogRecreated(topic.Name, hosted.TopicId.ToString(), topic.TopicId.ToString());
-                    foreach (var old in _replicas.All.Where(h => h.Id.Topic == topic.Name).ToList()) _fetchers.Unfollow(old.Id);
-                    _replicas.DeleteTopic(topic.Name);
-                }
-
-                var partition = _replicas.Host(id, topic.TopicId, logConfig, leader: false);
-                partition.Log.Config = logConfig;
-                partition.MinInsyncReplicas = MinInsyncReplicasOf(next.Configs[topic.Name]);
-                bool wasLeader = partition.IsLeader;
-                if (p.Leader == self)
-                {
-                    _fetchers.Unfollow(id);
-                    if (partition.MakeLeader(p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
-                        LogRole(topic.Name, p.Partition, "leader", p.LeaderEpoch);
-                }
-                else
-                {
-                    if (partition.MakeFollower(p.Leader, p.LeaderEpoch, p.Replicas, p.Isr, p.StateVersion))
-                        LogRole(topic.Name, p.Partition, p.Leader < 0 ? "follower (partition offline)" : $"follower of {p.Leader}", p.LeaderEpoch);
-                    _fetchers.Follow(partition, p.Leader, p.LeaderEpoch);
-                }
-
-                if (wasLeader != partition.IsLeader) _replicas.OnLeadershipChanged(partition);
+                if (IsOlderThanHosted(topic, p)) continue; // a controller request already brought a newer state
+                _applier.Apply(topic.Name, topic.TopicId, p, topicConfig);
             }
         }
     }
 
     /// <summary>Removes the local logs of topics deleted (or being deleted), after the view without them is published.</summary>
-    private void RemoveDeleted(Snapshot previous, Snapshot next)
+    private void RemoveDeleted(ClusterSnapshot previous, ClusterSnapshot next)
     {
         foreach (var gone in previous.Topics.Keys.Where(t => !next.Topics.ContainsKey(t)).Union(next.PendingDeletions))
         {
-            foreach (var hosted in _replicas.All.Where(h => h.Id.Topic == gone).ToList()) _fetchers.Unfollow(hosted.Id);
-            if (_replicas.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
+            if (_applier.DeleteTopic(gone) > 0 || previous.Topics.ContainsKey(gone)) LogTopicDeleted(gone);
         }
     }
 
-    private int MinInsyncReplicasOf(IReadOnlyDictionary<string, string> topicConfig) =>
-        topicConfig.TryGetValue("min.insync.replicas", out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out int n)
-            ? n
-            : _config.MinInsyncReplicas;
+    /// <summary>True when the hosted replica of the same topic is at a newer leader epoch, or a newer partition epoch of the same one.</summary>
+    private bool IsOlderThanHosted(TopicInfo topic, PartitionInfo p) =>
+        _replicas.TryGet(topic.Name, p.Partition, out var hosted)
+        && (topic.TopicId.Equals(KafkaUuid.Zero) || hosted.TopicId.Equals(topic.TopicId))
+        && (hosted.LeaderEpoch > p.LeaderEpoch || (hosted.LeaderEpoch == p.LeaderEpoch && hosted.StateVersion > p.StateVersion));
 
     /// <summary>Stops every replica fetcher (controlled shutdown, before the logs close).</summary>
-    public ValueTask StopFetchersAsync() => _fetchers.DisposeAsync();
+    public ValueTask StopFetchersAsync() => _applier.StopFetchersAsync();
 
     private int _disposed;
 
@@ -290,32 +293,13 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         _refreshRequests.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
-        await _fetchers.DisposeAsync().ConfigureAwait(false);
+        await _applier.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
-    }
-
-    private sealed record Snapshot(
-        IReadOnlyList<BrokerNode> Brokers,
-        int ControllerId,
-        IReadOnlyDictionary<string, TopicInfo> Topics,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Configs,
-        IReadOnlySet<string> PendingDeletions)
-    {
-        public static readonly Snapshot Empty = new([], -1, new Dictionary<string, TopicInfo>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), new HashSet<string>());
     }
 
     [LoggerMessage(500, LogLevel.Warning, "Cluster metadata refresh failed ({Reason}); retrying")]
     private partial void LogRefreshFailed(string reason);
 
-    [LoggerMessage(501, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is now {Role} (leader epoch {LeaderEpoch})")]
-    private partial void LogRole(string topic, int partition, string role, int leaderEpoch);
-
     [LoggerMessage(502, LogLevel.Information, "Topic {Topic} was deleted (or is being deleted); removed its local partitions")]
     private partial void LogTopicDeleted(string topic);
-
-    [LoggerMessage(549, LogLevel.Information, "Partition {Topic}-{Partition}: this broker is no longer a replica (replicas [{Replicas}]); stopped and deleted the local replica")]
-    private partial void LogReplicaRemoved(string topic, int partition, string replicas);
-
-    [LoggerMessage(503, LogLevel.Warning, "Topic {Topic} was recreated (id {Old} -> {New}); removing the old local partitions")]
-    private partial void LogRecreated(string topic, string old, string @new);
 }

@@ -15,9 +15,7 @@ internal sealed class ZkIsrWriter(KafkaZkStore store, ZkClusterMetadata cluster)
 {
     public async Task<int?> TryWriteIsrAsync(Partition partition, int leaderEpoch, int[] isr, int expectedVersion, CancellationToken ct)
     {
-        int controllerEpoch = cluster.TryGetTopic(partition.Id.Topic, out var topic) && partition.Id.Partition < topic.Partitions.Count
-            ? topic.Partitions[partition.Id.Partition].ControllerEpoch
-            : 0;
+        int controllerEpoch = cluster.Cache.TryGetPartition(partition.Id.Topic, partition.Id.Partition)?.ControllerEpoch ?? 0;
         var state = new PartitionStateZNode(cluster.LocalBrokerId, leaderEpoch, isr, Math.Max(0, controllerEpoch));
         int? version = await store.TryUpdatePartitionStateAsync(partition.Id.Topic, partition.Id.Partition, state, expectedVersion, ct).ConfigureAwait(false);
         if (version is null)

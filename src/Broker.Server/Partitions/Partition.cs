@@ -43,6 +43,7 @@ public sealed partial class Partition
         _isLeader = leader;
         _leaderId = leader ? localBrokerId : -1;
         _leaderSinceEpoch = leader ? 0 : -1;
+        _leaderEpoch = leader ? 0 : -1; // as Kafka: a replica without a role yet is at epoch -1, so epoch 0 is newer
         _time = time ?? TimeProvider.System;
         SetHighWatermarkLocked(leader ? log.LogEndOffset : Math.Min(Math.Max(0, highWatermark), log.LogEndOffset));
     }
@@ -70,6 +71,18 @@ public sealed partial class Partition
 
     /// <summary>Broker id of the current leader, -1 when unknown or offline.</summary>
     public int LeaderId => _leaderId;
+
+    /// <summary>
+    /// Version of the partition state this replica applied (the state znode's zkVersion, LeaderAndIsr's partition
+    /// epoch); -1 before any. Within one leader epoch a newer version carries a changed ISR.
+    /// </summary>
+    public int StateVersion
+    {
+        get
+        {
+            lock (_stateLock) return _stateVersion;
+        }
+    }
 
     /// <summary>Assigned replicas (broker ids), preferred first. Immutable array.</summary>
     public int[] Replicas => _replicas;

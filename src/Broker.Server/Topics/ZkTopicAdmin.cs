@@ -138,7 +138,11 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         if (TopicConfigs.Validate(request.Configs) is { } configError) return TopicCreation.Fail(ErrorCode.InvalidConfig, configError);
         var existing = await store.GetTopicNamesAsync().ConfigureAwait(false);
         if (existing.Contains(request.Name))
-            return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, cluster.IsDeletionPending(request.Name) ? $"Topic '{request.Name}' is marked for deletion." : $"Topic '{request.Name}' already exists.");
+        {
+            bool deleting = (await store.GetTopicDeletionsAsync(null).ConfigureAwait(false)).Contains(request.Name);
+            return TopicCreation.Fail(ErrorCode.TopicAlreadyExists, deleting ? $"Topic '{request.Name}' is marked for deletion." : $"Topic '{request.Name}' already exists.");
+        }
+
         string key = TopicName.CollisionKey(request.Name);
         if (existing.FirstOrDefault(t => TopicName.CollisionKey(t) == key) is { } clash)
             return TopicCreation.Fail(ErrorCode.InvalidTopicException, $"Topic '{request.Name}' collides with existing topic: {clash}");
@@ -177,9 +181,17 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
 
         // Done when this broker's view dropped the topic and the controller removed it, or (as Kafka answers) only
         // dropped while the controller waits for a replica's offline broker: re-creation is refused until then.
+        // The view learns the deletion from the controller's UpdateMetadata; whether the controller finished is read
+        // from ZooKeeper (one small read per poll: the view no longer follows /admin/delete_topics).
         var replicas = topic.Partitions.Values.SelectMany(r => r).ToHashSet();
-        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _)
-            && (!cluster.IsDeletionPending(name) || !replicas.All(r => c.Brokers.Any(b => b.Id == r))), ControllerWait).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + ControllerWait;
+        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), ControllerWait).ConfigureAwait(false);
+        while (gone && replicas.All(r => cluster.Brokers.Any(b => b.Id == r)) && (await store.GetTopicDeletionsAsync(null).ConfigureAwait(false)).Contains(name))
+        {
+            if (DateTime.UtcNow > deadline) gone = false;
+            else await Task.Delay(100).ConfigureAwait(false);
+        }
+
         return gone ? (ErrorCode.None, null) : (ErrorCode.RequestTimedOut, $"Deletion of topic '{name}' was requested but the controller has not completed it yet.");
     }
 

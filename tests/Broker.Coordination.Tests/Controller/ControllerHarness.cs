@@ -1,4 +1,5 @@
 using Broker.Coordination.Controller;
+using Broker.Coordination.Controller.Requests;
 using Broker.Coordination.ZNodes;
 using Broker.TestKit;
 using Broker.ZooKeeper;
@@ -78,13 +79,14 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     /// <summary>Starts a controller candidate for <paramref name="brokerId"/> on its own session.</summary>
     /// <param name="configure">Runs on the controller before it starts (test hooks).</param>
+    /// <param name="channel">Receives the controller's requests to brokers (a recording fake), or none.</param>
     public async Task<KafkaController> StartControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null,
-        Action<KafkaController>? configure = null)
+        Action<KafkaController>? configure = null, IControllerChannel? channel = null)
     {
         var client = NewClient(_connectString);
         await client.ConnectAsync();
         var controller = new KafkaController(new KafkaZkStore(client), options ?? new ControllerOptions(brokerId) { AutoLeaderRebalance = false },
-            time ?? TimeProvider.System, NullLogger<KafkaController>.Instance);
+            time ?? TimeProvider.System, NullLogger<KafkaController>.Instance, channel);
         _owned.Add(client);
         _owned.Add(controller); // disposed before its client (reverse order)
         configure?.Invoke(controller);
@@ -92,9 +94,10 @@ internal sealed class ControllerHarness : IAsyncDisposable
         return controller;
     }
 
-    public async Task<KafkaController> StartActiveControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null)
+    public async Task<KafkaController> StartActiveControllerAsync(int brokerId, ControllerOptions? options = null, TimeProvider? time = null,
+        IControllerChannel? channel = null)
     {
-        var controller = await StartControllerAsync(brokerId, options, time);
+        var controller = await StartControllerAsync(brokerId, options, time, channel: channel);
         await Poll.UntilAsync(() => controller.IsActive, Timeout, $"broker {brokerId} to become the controller");
         return controller;
     }

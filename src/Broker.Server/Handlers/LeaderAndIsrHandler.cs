@@ -1,0 +1,123 @@
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Cluster;
+using Broker.Server.Partitions;
+using Broker.Server.Requests;
+using Broker.Storage.Log;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// LeaderAndIsr v0–7 (inter-broker, ZooKeeper mode: the controller tells this broker the leader, leader epoch, ISR
+/// and replicas of partitions it hosts), as Kafka's ReplicaManager.becomeLeaderOrFollower:
+/// <list type="bullet">
+/// <item>Request level (<see cref="ControllerRequestFence"/>): STALE_BROKER_EPOCH or STALE_CONTROLLER_EPOCH, every
+/// partition answered with the same error, nothing applied.</item>
+/// <item>Per partition: a state whose replicas do not include this broker is ignored (UNKNOWN_TOPIC_OR_PARTITION);
+/// a leader epoch older than the replica's current one, or equal to it, is ignored with STALE_CONTROLLER_EPOCH
+/// (Kafka's exact answer: its StopReplica answers FENCED_LEADER_EPOCH, LeaderAndIsr does not). Exception (ours):
+/// the same leader epoch with a newer partition epoch is applied, because our controller keeps the leader epoch when
+/// it only shrinks an ISR; a hosted replica of another topic id (a deleted incarnation of the name) counts as having
+/// no epoch, and is replaced. Everything else is applied through <see cref="LeadershipApplier"/> (host, leader or
+/// follower, fetchers); a log dir failure answers KAFKA_STORAGE_ERROR for that partition.</item>
+/// </list>
+/// Requests are applied one at a time, in arrival order. LeaderAndIsr does not change the metadata cache (the
+/// controller sends UpdateMetadata for that). The request type (full/incremental, v5) is not used.
+/// No authentication yet: any client may send it (issue 14 restricts these APIs to brokers).
+/// </summary>
+public sealed partial class LeaderAndIsrHandler(
+    ControllerRequestFence fence, LeadershipApplier applier, ReplicaManager replicas, MetadataCache cache, ILogger<LeaderAndIsrHandler> logger)
+    : RequestHandler<LeaderAndIsrRequest>
+{
+    public override ApiKey ApiKey => ApiKey.LeaderAndIsr;
+
+    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, LeaderAndIsrRequest request)
+    {
+        short version = context.ApiVersion;
+        var states = version < 2
+            ? request.UngroupedPartitionStates.Select(s => new Entry(s.TopicName, KafkaUuid.Zero, s)).ToList()
+            : request.TopicStates.SelectMany(t => t.PartitionStates.Select(s => new Entry(t.TopicName, t.TopicId, s))).ToList();
+        var (requestError, errors) = fence.Run(request.ControllerEpoch, request.BrokerEpoch,
+            () => (ErrorCode.None, states.Select(e => Apply(request, e)).ToList()),
+            error =>
+            {
+                LogRefused(request.ControllerId, request.ControllerEpoch, request.BrokerEpoch, error.ToString(), fence.ControllerEpoch);
+                return (error, states.Select(_ => error).ToList());
+            });
+        return ValueTask.FromResult<IKafkaResponse?>(Respond(version, states, errors, requestError));
+    }
+
+    private ErrorCode Apply(LeaderAndIsrRequest request, Entry entry)
+    {
+        var s = entry.State;
+        int self = replicas.LocalBrokerId;
+        if (!s.Replicas.Contains(self))
+        {
+            LogNotAReplica(entry.Topic, s.PartitionIndex, string.Join(",", s.Replicas));
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        bool hosted = replicas.TryGet(entry.Topic, s.PartitionIndex, out var current);
+        bool sameTopic = hosted && (entry.TopicId.Equals(KafkaUuid.Zero) || current.TopicId.Equals(entry.TopicId));
+        int currentEpoch = sameTopic ? current.LeaderEpoch : -1;
+        bool newer = s.LeaderEpoch > currentEpoch || (sameTopic && s.LeaderEpoch == currentEpoch && s.PartitionEpoch > current.StateVersion);
+        if (!newer)
+        {
+            LogStaleLeaderEpoch(entry.Topic, s.PartitionIndex, s.LeaderEpoch, s.PartitionEpoch, currentEpoch, request.ControllerId);
+            return ErrorCode.StaleControllerEpoch;
+        }
+
+        var info = new PartitionInfo(s.PartitionIndex, s.Leader, s.LeaderEpoch, [.. s.Replicas], [.. s.Isr])
+        {
+            StateVersion = s.PartitionEpoch,
+            ControllerEpoch = s.ControllerEpoch,
+        };
+        try
+        {
+            applier.Apply(entry.Topic, entry.TopicId, info, cache.TopicConfig(entry.Topic));
+            return ErrorCode.None;
+        }
+        catch (KafkaStorageException ex)
+        {
+            LogStorageError(entry.Topic, s.PartitionIndex, ex.Message);
+            return ErrorCode.KafkaStorageError;
+        }
+    }
+
+    private static LeaderAndIsrResponse Respond(short version, List<Entry> states, List<ErrorCode> errors, ErrorCode requestError)
+    {
+        var response = new LeaderAndIsrResponse { ErrorCode = (short)requestError };
+        if (version < 5)
+        {
+            for (int i = 0; i < states.Count; i++)
+                response.PartitionErrors.Add(new() { TopicName = states[i].Topic, PartitionIndex = states[i].State.PartitionIndex, ErrorCode = (short)errors[i] });
+            return response;
+        }
+
+        foreach (var topic in states.Select((e, i) => (e, i)).GroupBy(x => x.e.TopicId))
+        {
+            response.Topics.Add(new()
+            {
+                TopicId = topic.Key,
+                PartitionErrors = [.. topic.Select(x => new LeaderAndIsrResponse.LeaderAndIsrPartitionError { PartitionIndex = x.e.State.PartitionIndex, ErrorCode = (short)errors[x.i] })],
+            });
+        }
+
+        return response;
+    }
+
+    private sealed record Entry(string Topic, KafkaUuid TopicId, LeaderAndIsrRequest.LeaderAndIsrPartitionState State);
+
+    [LoggerMessage(560, LogLevel.Warning, "Refused LeaderAndIsr from controller {ControllerId} (controller epoch {ControllerEpoch}, broker epoch {BrokerEpoch}): {Error}; newest controller epoch seen {Newest}")]
+    private partial void LogRefused(int controllerId, int controllerEpoch, long brokerEpoch, string error, int newest);
+
+    [LoggerMessage(561, LogLevel.Warning, "Ignoring LeaderAndIsr for {Topic}-{Partition}: this broker is not among its replicas [{Replicas}]")]
+    private partial void LogNotAReplica(string topic, int partition, string replicas);
+
+    [LoggerMessage(562, LogLevel.Information, "Ignoring LeaderAndIsr for {Topic}-{Partition} from controller {ControllerId}: leader epoch {LeaderEpoch} (partition epoch {PartitionEpoch}) is not newer than the current leader epoch {Current}")]
+    private partial void LogStaleLeaderEpoch(string topic, int partition, int leaderEpoch, int partitionEpoch, int current, int controllerId);
+
+    [LoggerMessage(563, LogLevel.Warning, "LeaderAndIsr for {Topic}-{Partition} failed: its log dir is offline ({Reason})")]
+    private partial void LogStorageError(string topic, int partition, string reason);
+}
