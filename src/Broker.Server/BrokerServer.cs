@@ -59,6 +59,9 @@ public sealed partial class BrokerServer : IHostedService
         {
             SendBufferBytes = _config.SocketSendBufferBytes,
             ReceiveBufferBytes = _config.SocketReceiveBufferBytes,
+            IdleTimeout = _config.ConnectionsMaxIdleMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(_config.ConnectionsMaxIdleMs),
+            // One instance for all listeners: max.connections is broker-wide.
+            Quotas = new ConnectionQuotas(_config.MaxConnections, _config.MaxConnectionsPerIp, ResolveOverrides(_config.MaxConnectionsPerIpOverrides)),
         };
         foreach (var listener in _config.Listeners)
         {
@@ -85,6 +88,16 @@ public sealed partial class BrokerServer : IHostedService
         await _cluster.LeaveAsync().ConfigureAwait(false);
         _logs.Dispose();
         LogStopped(_config.BrokerId);
+    }
+
+    /// <summary>max.connections.per.ip.overrides by address; a host name counts for each of its addresses.</summary>
+    private static Dictionary<IPAddress, int> ResolveOverrides(IReadOnlyList<(string Host, int Count)> overrides)
+    {
+        var byAddress = new Dictionary<IPAddress, int>();
+        foreach (var (host, count) in overrides)
+            foreach (var address in IPAddress.TryParse(host, out var ip) ? [ip] : Dns.GetHostAddresses(host))
+                byAddress[ConnectionQuotas.Normalize(address)] = count;
+        return byAddress;
     }
 
     private static IPEndPoint Resolve(string host, int port)
