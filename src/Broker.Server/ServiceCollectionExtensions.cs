@@ -89,6 +89,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(FetchLimits.From(config));
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
+        services.AddSingleton(new PartitionCountLimit());
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();
         services.AddSingleton<IRequestHandler, DescribeConfigsHandler>();

@@ -47,7 +47,7 @@ public static partial class BrokerConfigDef
             "(new clients wait in the socket backlog), as Kafka does. Other brokers use the same listener and count too."),
         Int("max.connections.per.ip", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
             "Most connections open at once from one IP address; a connection over the limit is closed as soon as it is " +
-            "accepted. 0 is allowed only with max.connections.per.ip.overrides (then only the listed addresses may connect)."),
+            "accepted. 0 with max.connections.per.ip.overrides admits only the listed addresses."),
         List("max.connections.per.ip.overrides", "", PerIpOverrides, Medium,
             "Per-address exceptions to max.connections.per.ip, as host:count pairs, comma-separated " +
             "(e.g. 'hostName:100,127.0.0.1:200'); host names are resolved at start-up."),
