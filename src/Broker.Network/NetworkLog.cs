@@ -26,8 +26,8 @@ internal static partial class NetworkLog
     [LoggerMessage(108, LogLevel.Information, "Refused connection from {Remote} on {EndPoint}: too many connections from {Address} (maximum = {Limit}) ({Suppressed} similar refusal(s) not logged)")]
     public static partial void TooManyConnectionsFromIp(ILogger logger, string remote, string endPoint, string address, int limit, int suppressed);
 
-    [LoggerMessage(109, LogLevel.Warning, "{EndPoint}: {Count} connection(s) open, max.connections reached; waiting for one to close before accepting more")]
-    public static partial void WaitingForConnectionSlot(ILogger logger, string endPoint, int count);
+    [LoggerMessage(109, LogLevel.Warning, "{EndPoint}: {Count} connection(s) open, max.connections reached; waiting for one to close before accepting more ({Suppressed} similar line(s) not logged)")]
+    public static partial void WaitingForConnectionSlot(ILogger logger, string endPoint, int count, int suppressed);
 
     [LoggerMessage(110, LogLevel.Error, "Connection {ConnectionId}: a callback registered on its close signal failed")]
     public static partial void ClosedCallbackFailed(ILogger logger, long connectionId, Exception ex);

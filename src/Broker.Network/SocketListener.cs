@@ -24,6 +24,7 @@ public sealed class SocketListener : IAsyncDisposable
     private readonly ConcurrentDictionary<long, (SocketConnection Connection, Task Run)> _connections = new();
     private readonly RateLimitedLog _acceptErrors = new(TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _refusals = new(TimeSpan.FromSeconds(10));
+    private readonly RateLimitedLog _slotWaits = new(TimeSpan.FromSeconds(10));
     private Socket? _listenSocket;
     private Task? _acceptLoop;
     private ITimer? _idleSweep;
@@ -74,7 +75,8 @@ public sealed class SocketListener : IAsyncDisposable
                 // max.connections: like Kafka's acceptor, wait for a slot; new clients queue in the kernel backlog.
                 if (quotas.Total >= quotas.MaxConnections)
                 {
-                    NetworkLog.WaitingForConnectionSlot(_logger, _endpoint.EndPoint.ToString(), quotas.Total);
+                    if (_slotWaits.ShouldLog(out int held))
+                        NetworkLog.WaitingForConnectionSlot(_logger, _endpoint.EndPoint.ToString(), quotas.Total, held);
                     await quotas.WaitForSlotAsync(_shutdown.Token).ConfigureAwait(false);
                 }
 

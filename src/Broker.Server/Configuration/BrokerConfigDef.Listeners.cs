@@ -44,7 +44,8 @@ public static partial class BrokerConfigDef
             "A connection with no byte received or sent for this many milliseconds is closed. -1 never closes idle connections."),
         Int("max.connections", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
             "Most connections open at once over all listeners. When reached, the broker stops accepting until one closes " +
-            "(new clients wait in the socket backlog), as Kafka does. Other brokers use the same listener and count too."),
+            "(new clients wait in the socket backlog), as Kafka does. Other brokers use the same listener and count too. " +
+            "Ours: never more than half the process's open-file limit, so that sockets cannot take the descriptors the logs need."),
         Int("max.connections.per.ip", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
             "Most connections open at once from one IP address; a connection over the limit is closed as soon as it is " +
             "accepted. 0 with max.connections.per.ip.overrides admits only the listed addresses."),

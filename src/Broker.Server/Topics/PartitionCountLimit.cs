@@ -53,7 +53,8 @@ public sealed class PartitionCountLimit
                 $"Number of partitions {partitions} exceeds this broker's limit of {limit} ({basis}); nothing was created.");
     }
 
-    private static (long SoftLimit, long Open)? ReadDescriptors()
+    /// <summary>The process's soft open-file limit and the descriptors open now; null where unreadable (not Linux).</summary>
+    public static (long SoftLimit, long Open)? ReadDescriptors()
     {
         try
         {

@@ -49,7 +49,7 @@ public sealed class ConnectionLimitWireTests : SingleBrokerFixture
 
             using (var extra = new RawConnection(Broker.Port))
             {
-                Assert.That(extra.IsClosedByBroker(), Is.True, "the fifth connection from 127.0.0.1 is closed");
+                Assert.That(IsRefused(extra), Is.True, "the fifth connection from 127.0.0.1 is closed, its request unanswered");
             }
 
             Assert.That(open[0].RoundTrip<ApiVersionsResponse>(new ApiVersionsRequest(), 3).ErrorCode, Is.EqualTo(0), "the others are unaffected");
