@@ -44,14 +44,14 @@ public sealed class ProduceHandler(ReplicaManager replicas, IClusterMetadata clu
         }
 
         if (pending is null) return ValueTask.FromResult<IKafkaResponse?>(request.Acks == 0 ? null : response);
-        return WaitForReplicationAsync(pending, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)), response, context.Aborted);
+        return WaitForReplicationAsync(pending, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)), response, context.ConnectionClosed);
     }
 
     /// <summary>A batch appended with acks=all whose answer waits for the high watermark.</summary>
     private readonly record struct PendingAck(Partition Partition, long RequiredOffset, int LeaderEpoch, ProduceResponse.PartitionResponse Result);
 
-    /// <remarks><paramref name="aborted"/> (the client left, the broker stops) ends the waits with an exception: nobody is
-    /// left to answer, and the frame loop closes the connection.</remarks>
+    /// <remarks><paramref name="aborted"/> (the client left, or the shutdown drain ended) ends the waits with an
+    /// exception: nobody is left to answer, and the frame loop closes the connection.</remarks>
     private async ValueTask<IKafkaResponse?> WaitForReplicationAsync(List<PendingAck> pending, TimeSpan timeout, ProduceResponse response, CancellationToken aborted)
     {
         var waits = pending.Select(p => p.Partition.WaitForReplicationAsync(p.RequiredOffset, p.LeaderEpoch, timeout, time, aborted)).ToArray();

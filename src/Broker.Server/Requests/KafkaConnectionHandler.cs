@@ -141,7 +141,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 }
             }
 
-            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted);
+            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed);
             IKafkaResponse? response;
             try
             {
