@@ -23,6 +23,14 @@ public abstract class ConnectionContext
     /// <summary>Cancelled when the listener begins a graceful shutdown: finish the request in flight, then return.</summary>
     public abstract CancellationToken ShutdownRequested { get; }
 
+    /// <summary>
+    /// Cancelled as soon as the connection is gone: the peer closed its side (end of stream, reset) or the connection
+    /// was aborted. Work done on the connection's behalf (a parked long poll, an acks=all wait) observes it so that a
+    /// client that left releases its socket and memory at once instead of when the wait ends. Never cancelled by a
+    /// graceful shutdown (see <see cref="ShutdownRequested"/>).
+    /// </summary>
+    public abstract CancellationToken Closed { get; }
+
     /// <summary>Closes the socket at once; pending reads complete.</summary>
     public abstract void Abort(string reason);
 

@@ -17,8 +17,23 @@ internal static partial class NetworkLog
     [LoggerMessage(103, LogLevel.Error, "Connection {ConnectionId} from {Remote}: handler failed")]
     public static partial void HandlerFailed(ILogger logger, long connectionId, string remote, Exception ex);
 
-    [LoggerMessage(104, LogLevel.Warning, "Accept on {EndPoint} failed; retrying")]
-    public static partial void AcceptFailed(ILogger logger, string endPoint, Exception ex);
+    [LoggerMessage(104, LogLevel.Warning, "Accept on {EndPoint} failed ({Suppressed} similar failure(s) not logged); retrying")]
+    public static partial void AcceptFailed(ILogger logger, string endPoint, int suppressed, Exception ex);
+
+    [LoggerMessage(107, LogLevel.Error, "Accept on {EndPoint} failed: out of file descriptors ({Suppressed} similar failure(s) not logged); pausing {PauseMs} ms before accepting again")]
+    public static partial void AcceptOutOfDescriptors(ILogger logger, string endPoint, int suppressed, long pauseMs, Exception ex);
+
+    [LoggerMessage(108, LogLevel.Information, "Refused connection from {Remote} on {EndPoint}: too many connections from {Address} (maximum = {Limit}) ({Suppressed} similar refusal(s) not logged)")]
+    public static partial void TooManyConnectionsFromIp(ILogger logger, string remote, string endPoint, string address, int limit, int suppressed);
+
+    [LoggerMessage(109, LogLevel.Warning, "{EndPoint}: {Count} connection(s) open, max.connections reached; waiting for one to close before accepting more ({Suppressed} similar line(s) not logged)")]
+    public static partial void WaitingForConnectionSlot(ILogger logger, string endPoint, int count, int suppressed);
+
+    [LoggerMessage(110, LogLevel.Error, "Connection {ConnectionId}: a callback registered on its close signal failed")]
+    public static partial void ClosedCallbackFailed(ILogger logger, long connectionId, Exception ex);
+
+    [LoggerMessage(111, LogLevel.Error, "{Count} connection(s) still running after being aborted at shutdown; not waiting for them")]
+    public static partial void AbandoningConnections(ILogger logger, int count);
 
     [LoggerMessage(105, LogLevel.Information, "Stopped accepting on {EndPoint}; waiting for {Count} connection(s) to finish")]
     public static partial void Draining(ILogger logger, string endPoint, int count);

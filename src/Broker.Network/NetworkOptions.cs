@@ -24,6 +24,18 @@ public sealed class NetworkOptions
 
     /// <summary>How long a graceful shutdown waits for connections to finish their request in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A connection with no byte received or sent for this long is closed (Kafka's <c>connections.max.idle.ms</c>).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (or any negative value) never closes idle connections.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Connection limits; share one instance between the listeners of a broker so the total is broker-wide.</summary>
+    public ConnectionQuotas Quotas { get; init; } = new();
+
+    /// <summary>First pause of the accept loop after accept failed for lack of file descriptors; doubles up to 1 s.</summary>
+    public TimeSpan AcceptBackoff { get; init; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>A local endpoint to listen on, with the listener name it belongs to (e.g. PLAINTEXT).</summary>

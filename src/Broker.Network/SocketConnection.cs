@@ -18,7 +18,9 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
     private readonly Pipe _output;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly CancellationTokenSource _closed = new();
     private int _abortedFlag;
+    private long _lastActivityMs = Environment.TickCount64;
 
     public SocketConnection(long id, Socket socket, NetworkOptions options, CancellationToken shutdown, ILogger logger)
     {
@@ -26,6 +28,7 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
         _socket = socket;
         _logger = logger;
         ShutdownRequested = shutdown;
+        Closed = _closed.Token;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
         var pool = options.MemoryPool;
@@ -58,6 +61,14 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
 
     public override CancellationToken ShutdownRequested { get; }
 
+    public override CancellationToken Closed { get; }
+
+    /// <summary>
+    /// <see cref="Environment.TickCount64"/> of the last byte received or sent (Kafka's idle clock: any traffic counts).
+    /// Read by the listener's idle sweep from another thread.
+    /// </summary>
+    public long LastActivityMs => Volatile.Read(ref _lastActivityMs);
+
     PipeReader IDuplexPipe.Input => _input.Reader;
 
     PipeWriter IDuplexPipe.Output => _output.Writer;
@@ -87,6 +98,7 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
         await receive.ConfigureAwait(false);
         _socket.Dispose();
         _aborted.Dispose();
+        // _closed is not disposed: its token was handed out and may still be registered on by late observers.
     }
 
     public override void Abort(string reason)
@@ -96,6 +108,7 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _socket.Close();
         try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
+        SignalClosed();
         _output.Reader.CancelPendingRead();
     }
 
@@ -111,6 +124,7 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
                 var memory = writer.GetMemory();
                 int read = await _socket.ReceiveAsync(memory, SocketFlags.None, _aborted.Token).ConfigureAwait(false);
                 if (read == 0) break; // peer closed its side
+                Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
                 writer.Advance(read);
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled) break;
@@ -120,7 +134,15 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
         catch (SocketException ex) when (IsConnectionReset(ex)) { }
         catch (ObjectDisposedException) { }
         catch (Exception ex) { error = ex; }
+        // The peer is gone (or we aborted): whatever waits on its behalf can stop now. Requests already buffered are
+        // still read by the application, but nothing will park for long on a connection nobody listens to.
+        SignalClosed();
         await writer.CompleteAsync(error).ConfigureAwait(false);
+    }
+
+    private void SignalClosed()
+    {
+        try { _closed.Cancel(); } catch (ObjectDisposedException) { } catch (AggregateException ex) { NetworkLog.ClosedCallbackFailed(_logger, Id, ex); }
     }
 
     private async Task DoSendAsync()
@@ -139,6 +161,7 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
                     while (!remaining.IsEmpty)
                     {
                         int sent = await _socket.SendAsync(remaining, SocketFlags.None, _aborted.Token).ConfigureAwait(false);
+                        Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
                         remaining = remaining[sent..];
                     }
                 }

@@ -59,6 +59,9 @@ public sealed partial class BrokerServer : IHostedService
         {
             SendBufferBytes = _config.SocketSendBufferBytes,
             ReceiveBufferBytes = _config.SocketReceiveBufferBytes,
+            IdleTimeout = _config.ConnectionsMaxIdleMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(_config.ConnectionsMaxIdleMs),
+            // One instance for all listeners: max.connections is broker-wide.
+            Quotas = new ConnectionQuotas(MaxConnections(), _config.MaxConnectionsPerIp, ResolveOverrides(_config.MaxConnectionsPerIpOverrides)),
         };
         foreach (var listener in _config.Listeners)
         {
@@ -85,6 +88,34 @@ public sealed partial class BrokerServer : IHostedService
         await _cluster.LeaveAsync().ConfigureAwait(false);
         _logs.Dispose();
         LogStopped(_config.BrokerId);
+    }
+
+    /// <summary>
+    /// max.connections, but at most half the process's open-file limit: sockets must never take the descriptors the
+    /// logs need, because an EMFILE while writing a checkpoint takes the log dir offline and halts the broker (seen with
+    /// ulimit -n 300 and 400 clients). Kafka has no such cap; the accept loop waits at it exactly as at max.connections.
+    /// </summary>
+    private int MaxConnections()
+    {
+        int configured = _config.MaxConnections;
+        if (PartitionCountLimit.ReadDescriptors() is not { } d) return configured;
+        long cap = Math.Max(1, d.SoftLimit / 2);
+        if (configured <= cap) return configured;
+        LogConnectionsCapped(configured, (int)cap, d.SoftLimit);
+        return (int)cap;
+    }
+
+    [LoggerMessage(590, LogLevel.Information, "max.connections={Configured} is above half the open-file limit ({SoftLimit}); accepting at most {Cap} connections so the logs keep their descriptors")]
+    private partial void LogConnectionsCapped(int configured, int cap, long softLimit);
+
+    /// <summary>max.connections.per.ip.overrides by address; a host name counts for each of its addresses.</summary>
+    private static Dictionary<IPAddress, int> ResolveOverrides(IReadOnlyList<(string Host, int Count)> overrides)
+    {
+        var byAddress = new Dictionary<IPAddress, int>();
+        foreach (var (host, count) in overrides)
+            foreach (var address in IPAddress.TryParse(host, out var ip) ? [ip] : Dns.GetHostAddresses(host))
+                byAddress[ConnectionQuotas.Normalize(address)] = count;
+        return byAddress;
     }
 
     private static IPEndPoint Resolve(string host, int port)

@@ -121,9 +121,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler>(sp => new ApiVersionsHandler(() => sp.GetRequiredService<RequestDispatcher>()));
         services.AddSingleton<IRequestHandler, MetadataHandler>();
         services.AddSingleton<IRequestHandler, ProduceHandler>();
+        services.AddSingleton(FetchLimits.From(config));
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
+        services.AddSingleton(new PartitionCountLimit());
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();
         services.AddSingleton<IRequestHandler, DescribeConfigsHandler>();

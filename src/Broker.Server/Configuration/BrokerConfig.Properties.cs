@@ -41,9 +41,28 @@ public sealed partial class BrokerConfig
     /// <summary>Largest request size read from a socket, in bytes.</summary>
     public int SocketRequestMaxBytes => Value<int>("socket.request.max.bytes");
 
+    /// <summary><c>connections.max.idle.ms</c>; negative means never.</summary>
     public long ConnectionsMaxIdleMs => Value<long>("connections.max.idle.ms");
 
+    public int MaxConnections => Value<int>("max.connections");
+
     public int MaxConnectionsPerIp => Value<int>("max.connections.per.ip");
+
+    /// <summary><c>max.connections.per.ip.overrides</c> as (host, count) pairs; hosts are not resolved here.</summary>
+    public IReadOnlyList<(string Host, int Count)> MaxConnectionsPerIpOverrides =>
+        ((IReadOnlyList<string>?)Get("max.connections.per.ip.overrides") ?? [])
+            .Select(pair =>
+            {
+                int colon = pair.LastIndexOf(':');
+                return (pair[..colon].Trim().Trim('[', ']'), int.Parse(pair.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+            })
+            .ToArray();
+
+    /// <summary>Most record bytes in one Fetch response.</summary>
+    public int FetchMaxBytes => Value<int>("fetch.max.bytes");
+
+    /// <summary>Longest wait of a long-polling Fetch, in milliseconds.</summary>
+    public int FetchMaxWaitCapMs => Value<int>("fetch.max.wait.cap.ms");
 
     // --- Log
 

@@ -41,10 +41,32 @@ public static partial class BrokerConfigDef
         Int("socket.request.max.bytes", "104857600", AtLeast(1), High,
             "Largest request the broker will read, in bytes; larger requests close the connection (protects memory)."),
         Long("connections.max.idle.ms", "600000", null, Medium,
-            "Idle connections are closed after this many milliseconds."),
+            "A connection with no byte received or sent for this many milliseconds is closed. -1 never closes idle connections."),
+        Int("max.connections", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
+            "Most connections open at once over all listeners. When reached, the broker stops accepting until one closes " +
+            "(new clients wait in the socket backlog), as Kafka does. Other brokers use the same listener and count too. " +
+            "Ours: never more than half the process's open-file limit, so that sockets cannot take the descriptors the logs need."),
         Int("max.connections.per.ip", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
-            "Most connections accepted from one IP address."),
+            "Most connections open at once from one IP address; a connection over the limit is closed as soon as it is " +
+            "accepted. 0 with max.connections.per.ip.overrides admits only the listed addresses."),
+        List("max.connections.per.ip.overrides", "", PerIpOverrides, Medium,
+            "Per-address exceptions to max.connections.per.ip, as host:count pairs, comma-separated " +
+            "(e.g. 'hostName:100,127.0.0.1:200'); host names are resolved at start-up."),
     ];
+
+    private static ConfigValidator PerIpOverrides =>
+        Custom("host:count, comma-separated; count is a non-negative integer",
+            v =>
+            {
+                foreach (var pair in (IReadOnlyList<string>)v)
+                {
+                    int colon = pair.LastIndexOf(':');
+                    if (colon <= 0 || !int.TryParse(pair.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                        return $"is invalid: '{pair}' is not of the form host:count";
+                }
+
+                return null;
+            });
 
     private static string? ValidateProtocolMap(IReadOnlyList<string> pairs)
     {

@@ -27,5 +27,12 @@ public static partial class BrokerConfigDef
             "Compression of stored batches. 'producer' keeps whatever the producer sent; 'uncompressed' stores batches uncompressed."),
         Int("message.max.bytes", "1048588", AtLeast(0), High,
             "Largest record batch (after compression) the broker accepts, in bytes. Topics may override it with max.message.bytes."),
+        Int("fetch.max.bytes", "57671680", AtLeast(1024), Medium,
+            "Most bytes of records one Fetch response carries over all its partitions, whatever the request's max_bytes " +
+            "(the first batch of the first partition with data is returned whole even when larger, as Kafka)."),
+        Int("fetch.max.wait.cap.ms", "30000", AtLeast(0), Medium,
+            "Longest a Fetch waits for data, whatever its max_wait_ms (ours, not Kafka's): a fetch asking for longer is " +
+            "answered after this many milliseconds with what is there. The default is the Java consumer's request.timeout.ms, " +
+            "past which the client has given up on the request anyway."),
     ];
 }

@@ -8,8 +8,9 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// CreatePartitions v0–3: grows topics (never shrinks: INVALID_PARTITIONS), optionally with explicit replicas for the
 /// new partitions; validate_only checks without changing anything. A topic named twice is refused for both entries.
+/// A total above <see cref="PartitionCountLimit"/> is refused (INVALID_PARTITIONS) before anything is planned.
 /// </summary>
-public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<CreatePartitionsRequest>
+public sealed class CreatePartitionsHandler(ITopicAdmin admin, PartitionCountLimit limit) : RequestHandler<CreatePartitionsRequest>
 {
     public override ApiKey ApiKey => ApiKey.CreatePartitions;
 
@@ -21,6 +22,8 @@ public sealed class CreatePartitionsHandler(ITopicAdmin admin) : RequestHandler<
         {
             var (error, message) = duplicates.Contains(topic.Name)
                 ? (ErrorCode.InvalidRequest, "Duplicate topic in request.")
+                : limit.Check(topic.Count) is { } tooMany
+                ? (ErrorCode.InvalidPartitions, tooMany)
                 : await admin.CreatePartitionsAsync(topic.Name, topic.Count,
                     topic.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList(), request.ValidateOnly);
             response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult

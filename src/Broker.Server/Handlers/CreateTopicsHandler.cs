@@ -1,5 +1,6 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Server.Configuration;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
 
@@ -9,8 +10,10 @@ namespace Broker.Server.Handlers;
 /// CreateTopics v0–7: partitions and replication factor (or -1 for the broker defaults, v4+), explicit replica
 /// assignments, topic configs and validate_only. A name given twice in one request is refused for both entries,
 /// as Kafka does. v5+ answers with the partition count, replication factor and the topic's config overrides.
+/// A partition count above <see cref="PartitionCountLimit"/> is refused (INVALID_PARTITIONS) before anything is
+/// planned or allocated, validate_only included.
 /// </summary>
-public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<CreateTopicsRequest>
+public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit limit, BrokerConfig config) : RequestHandler<CreateTopicsRequest>
 {
     /// <summary>Kafka's ConfigSource code for a per-topic override.</summary>
     private const sbyte TopicConfigSource = 1;
@@ -28,6 +31,15 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin) : RequestHandler<Crea
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;
                 result.ErrorMessage = $"Create topics request from client `{context.ClientId}` contains multiple entries for the following topics: {topic.Name}";
+                response.Topics.Add(result);
+                continue;
+            }
+
+            long requested = topic.Assignments.Count > 0 ? topic.Assignments.Count : topic.NumPartitions == -1 ? config.NumPartitions : topic.NumPartitions;
+            if (limit.Check(requested) is { } tooMany)
+            {
+                result.ErrorCode = (short)ErrorCode.InvalidPartitions;
+                result.ErrorMessage = tooMany;
                 response.Topics.Add(result);
                 continue;
             }

@@ -16,7 +16,13 @@ namespace Broker.Server.Handlers;
 /// id = their broker id) read up to the log end, wait for appends, and their fetch offset tells the leader what they
 /// have (<see cref="Partition.UpdateFollowerFetchState"/>), which is what advances the high watermark.
 /// </summary>
-public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<FetchRequest>
+/// <remarks>
+/// Hostile input is bounded: max_wait_ms is cut to <c>fetch.max.wait.cap.ms</c>, max_bytes to <c>fetch.max.bytes</c>
+/// (both over the whole response, as Kafka), a partition named twice is served once (Kafka keys the request by
+/// partition, the later entry's offsets winning), and the wait ends as soon as the client's connection closes or the
+/// broker stops (<see cref="RequestContext.Aborted"/>).
+/// </remarks>
+public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, FetchLimits limits) : RequestHandler<FetchRequest>
 {
     /// <summary>
     /// What a partition answered with an error carries: an empty record set (size 0, compact length 1), as Kafka sends.
@@ -27,38 +33,96 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
 
     public override ApiKey ApiKey => ApiKey.Fetch;
 
+    private static long s_parked;
+
+    /// <summary>Fetches currently parked waiting for data, over the whole process (for tests and metrics).</summary>
+    public static long ParkedCount => Interlocked.Read(ref s_parked);
+
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, FetchRequest request)
     {
-        long deadline = time.GetTimestamp() + (long)(Math.Max(0, request.MaxWaitMs) * (time.TimestampFrequency / 1000.0));
+        DeduplicatePartitions(request);
+        request.MaxBytes = (int)Math.Min(request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes, limits.MaxBytes);
+        int maxWaitMs = (int)Math.Min(Math.Max(0, request.MaxWaitMs), limits.MaxWaitMs);
+        long deadline = time.GetTimestamp() + (long)(maxWaitMs * (time.TimestampFrequency / 1000.0));
         while (true)
         {
             // Take the wake-up tasks before reading, so an append between the read and the wait is not missed.
             var signals = WaitTasks(request);
             var (response, bytes, error) = ReadOnce(request);
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
-            if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || request.MaxWaitMs <= 0 || signals.Count == 0)
+            if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || maxWaitMs <= 0 || signals.Count == 0
+                || context.Aborted.IsCancellationRequested)
                 return response;
 
             ReleaseRecords(response);
-            await WaitAsync(signals, remaining).ConfigureAwait(false);
+            await WaitAsync(signals, remaining, context.Aborted).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Waits until one signal fires or <paramref name="timeout"/> passes. The timeout's timer is disposed as soon as a
-    /// signal fires, so a caught-up consumer's fetches (answered by the next append) leave no timers behind. After a
-    /// timeout the loop's next pass finds the deadline passed and answers with what is there.
+    /// Waits until one signal fires, <paramref name="timeout"/> passes or <paramref name="aborted"/> is cancelled. The
+    /// timeout's timer and the token registration are disposed as soon as the wait ends, so a caught-up consumer's
+    /// fetches leave nothing behind. The loop's next pass then answers with what is there.
     /// </summary>
-    private async Task WaitAsync(List<Task> signals, TimeSpan timeout)
+    private async Task WaitAsync(List<Task> signals, TimeSpan timeout, CancellationToken aborted)
     {
         var any = signals.Count == 1 ? signals[0] : Task.WhenAny(signals);
+        Interlocked.Increment(ref s_parked);
         try
         {
-            await any.WaitAsync(timeout, time).ConfigureAwait(false);
+            await any.WaitAsync(timeout, time, aborted).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
         }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_parked);
+        }
+    }
+
+    /// <summary>
+    /// Serves each partition once however often the request names it: Kafka reads the request into a map keyed by
+    /// topic-partition (the last entry's offsets and limits win, the first one's position stays), so 20 copies of one
+    /// partition are one partition, not 20 reads of it. Topics keep the order of their first appearance.
+    /// </summary>
+    private static void DeduplicatePartitions(FetchRequest request)
+    {
+        int total = 0;
+        foreach (var t in request.Topics) total += t.Partitions.Count;
+        var seen = new HashSet<(string, int)>(total);
+        bool duplicates = false;
+        foreach (var t in request.Topics)
+            foreach (var p in t.Partitions)
+                duplicates |= !seen.Add((t.Topic, p.Partition));
+        if (!duplicates) return;
+
+        var topics = new Dictionary<string, (FetchRequest.FetchTopic Topic, Dictionary<int, int> Index)>(StringComparer.Ordinal);
+        var ordered = new List<FetchRequest.FetchTopic>();
+        foreach (var t in request.Topics)
+        {
+            if (!topics.TryGetValue(t.Topic, out var entry))
+            {
+                entry = (new FetchRequest.FetchTopic { Topic = t.Topic }, []);
+                topics[t.Topic] = entry;
+                ordered.Add(entry.Topic);
+            }
+
+            foreach (var p in t.Partitions)
+            {
+                if (entry.Index.TryGetValue(p.Partition, out int at)) entry.Topic.Partitions[at] = p;
+                else
+                {
+                    entry.Index[p.Partition] = entry.Topic.Partitions.Count;
+                    entry.Topic.Partitions.Add(p);
+                }
+            }
+        }
+
+        request.Topics = ordered;
     }
 
     /// <summary>
@@ -87,7 +151,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
     private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request)
     {
         var response = new FetchResponse { SessionId = 0 };
-        long budget = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
+        long budget = request.MaxBytes;
         long total = 0;
         bool anyError = false;
         bool follower = request.ReplicaId >= 0;

@@ -51,15 +51,17 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
         }
 
         if (pending is null) return ValueTask.FromResult<IKafkaResponse?>(request.Acks == 0 ? null : response);
-        return WaitForReplicationAsync(pending, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)), response);
+        return WaitForReplicationAsync(pending, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)), response, context.ConnectionClosed);
     }
 
     /// <summary>A batch appended with acks=all whose answer waits for the high watermark.</summary>
     private readonly record struct PendingAck(Partition Partition, long RequiredOffset, int LeaderEpoch, ProduceResponse.PartitionResponse Result);
 
-    private async ValueTask<IKafkaResponse?> WaitForReplicationAsync(List<PendingAck> pending, TimeSpan timeout, ProduceResponse response)
+    /// <remarks><paramref name="aborted"/> (the client left, or the shutdown drain ended) ends the waits with an
+    /// exception: nobody is left to answer, and the frame loop closes the connection.</remarks>
+    private async ValueTask<IKafkaResponse?> WaitForReplicationAsync(List<PendingAck> pending, TimeSpan timeout, ProduceResponse response, CancellationToken aborted)
     {
-        var waits = pending.Select(p => p.Partition.WaitForReplicationAsync(p.RequiredOffset, p.LeaderEpoch, timeout, time, CancellationToken.None)).ToArray();
+        var waits = pending.Select(p => p.Partition.WaitForReplicationAsync(p.RequiredOffset, p.LeaderEpoch, timeout, time, aborted)).ToArray();
         await Task.WhenAll(waits).ConfigureAwait(false);
         for (int i = 0; i < pending.Count; i++)
         {

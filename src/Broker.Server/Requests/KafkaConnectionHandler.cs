@@ -29,6 +29,14 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // Every request's Aborted token: the client left or the broker is stopping. Waits (long-polling fetches,
+        // acks=all produce) end at once on either, so an abandoned wait holds neither a socket nor the shutdown.
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(connection.Closed, connection.ShutdownRequested);
+        await ServeAsync(connection, aborted.Token).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(ConnectionContext connection, CancellationToken aborted)
+    {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         while (!connection.ShutdownRequested.IsCancellationRequested)
@@ -58,7 +66,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                         return;
                     }
 
-                    if (!await ServeFrameAsync(connection, frame, output).ConfigureAwait(false))
+                    if (!await ServeFrameAsync(connection, frame, output, aborted).ConfigureAwait(false))
                     {
                         connection.Abort("protocol error");
                         return;
@@ -75,7 +83,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     }
 
     /// <summary>Serves one frame; returns false when the connection must be closed.</summary>
-    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output)
+    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output, CancellationToken aborted)
     {
         // Decoding works on contiguous memory. A frame usually sits in one pipe segment; otherwise copy it once.
         byte[]? rented = null;
@@ -133,11 +141,15 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 }
             }
 
-            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, CancellationToken.None);
+            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed);
             IKafkaResponse? response;
             try
             {
                 response = await handler.HandleAsync(context, request).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return false; // the client left or the broker is stopping: nobody to answer, not a handler failure
             }
             catch (ProtocolException ex)
             {

@@ -10,12 +10,13 @@ namespace Broker.Server.Requests;
 /// </summary>
 public sealed class RequestContext
 {
-    public RequestContext(RequestHeader header, long connectionId, EndPoint? remote, CancellationToken aborted)
+    public RequestContext(RequestHeader header, long connectionId, EndPoint? remote, CancellationToken aborted, CancellationToken connectionClosed = default)
     {
         Header = header;
         ConnectionId = connectionId;
         Remote = remote;
         Aborted = aborted;
+        ConnectionClosed = connectionClosed;
     }
 
     public RequestHeader Header { get; }
@@ -31,5 +32,13 @@ public sealed class RequestContext
     /// <summary>The client's address as Kafka prints it in group descriptions: "/127.0.0.1".</summary>
     public string ClientHost => Remote is IPEndPoint ip ? "/" + ip.Address : "/unknown";
 
+    /// <summary>Cancelled when the client left or the broker is stopping: stop waiting (a long poll answers now).</summary>
     public CancellationToken Aborted { get; }
+
+    /// <summary>
+    /// Cancelled only when the client left (or the connection was aborted, e.g. at the end of the shutdown drain). Waits
+    /// whose answer matters to a client still there (acks=all) observe this one, so a graceful shutdown still answers
+    /// them during the drain instead of provoking a retry.
+    /// </summary>
+    public CancellationToken ConnectionClosed { get; }
 }

@@ -107,7 +107,20 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
 
             var topicId = KafkaUuid.NewRandom();
             var logConfig = TopicConfigs.ToLogConfig(_config, request.Configs);
-            for (int p = 0; p < partitions; p++) _replicas.Host(new TopicPartition(request.Name, p), topicId, logConfig);
+            try
+            {
+                for (int p = 0; p < partitions; p++) _replicas.Host(new TopicPartition(request.Name, p), topicId, logConfig);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // All or nothing: the topic list is the set of log folders, so a half-created topic would reappear at
+                // the next start. Remove every partition created so far, and any folder a failed creation left behind.
+                _replicas.DeleteTopic(request.Name);
+                RemoveLeftoverFolders(request.Name);
+                LogCreateFailed(request.Name, partitions, ex);
+                return TopicCreation.Fail(ErrorCode.UnknownServerError, $"Creating topic '{request.Name}' failed ({ex.Message}); nothing was created.");
+            }
+
             var info = Describe(request.Name, topicId, partitions);
             _topics[request.Name] = info;
             var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -158,6 +171,26 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
     }
 
     private static string AdvertisedHost(string host) => string.IsNullOrEmpty(host) || host == "0.0.0.0" ? "localhost" : host;
+
+    /// <summary>Deletes folders <c>&lt;topic&gt;-&lt;n&gt;</c> in the log dirs that no log owns (a creation failed halfway).</summary>
+    private void RemoveLeftoverFolders(string topic)
+    {
+        foreach (var dir in _config.LogDirs)
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var folder in Directory.EnumerateDirectories(dir, topic + "-*"))
+            {
+                var suffix = Path.GetFileName(folder).AsSpan(topic.Length + 1);
+                if (suffix.Length == 0 || !int.TryParse(suffix, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)) continue;
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    [LoggerMessage(306, LogLevel.Error, "Creating topic {Topic} with {Partitions} partition(s) failed; removed what was created")]
+    private partial void LogCreateFailed(string topic, int partitions, Exception ex);
 
     [LoggerMessage(300, LogLevel.Information, "Loaded topic {Topic} with {Partitions} partition(s), id {TopicId}")]
     private partial void LogLoaded(string topic, int partitions, string topicId);

@@ -14,6 +14,7 @@ internal sealed class InMemoryConnection : ConnectionContext
     private readonly Pipe _toBroker;
     private readonly Pipe _fromBroker;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _closed = new();
 
     public InMemoryConnection(long id, Pipe toBroker, Pipe fromBroker)
     {
@@ -33,6 +34,8 @@ internal sealed class InMemoryConnection : ConnectionContext
 
     public override CancellationToken ShutdownRequested => _shutdown.Token;
 
+    public override CancellationToken Closed => _closed.Token;
+
     /// <summary>Why the broker closed this connection, or null while it is open.</summary>
     public string? AbortReason { get; private set; }
 
@@ -41,7 +44,11 @@ internal sealed class InMemoryConnection : ConnectionContext
         AbortReason ??= reason;
         _toBroker.Reader.CancelPendingRead();
         _fromBroker.Writer.Complete();
+        _closed.Cancel();
     }
+
+    /// <summary>The client went away: what the socket transport signals when the peer closes.</summary>
+    public void PeerClosed() => _closed.Cancel();
 
     /// <summary>A graceful broker shutdown: the frame loop finishes the request in flight and returns.</summary>
     public void RequestShutdown() => _shutdown.Cancel();
