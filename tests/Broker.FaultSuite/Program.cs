@@ -25,7 +25,7 @@ if (args is ["--render", var reportOut, .. var resultFiles] && resultFiles.Lengt
             Scenario = r.Scenario, Round = i + 1, Acknowledged = r.Acknowledged, Failed = r.Failed, Lost = r.Lost, Duplicated = r.Duplicated,
             Misplaced = r.Misplaced, OutOfOrder = r.OutOfOrder, CommitRegressions = r.CommitRegressions, ClientOrderNotes = r.ClientOrderNotes,
             ClientLost = r.ClientLost, ClientDuplicated = r.ClientDuplicated, AckedWithoutOffset = r.AckedWithoutOffset,
-            NonIdempotentDuplicated = r.NonIdempotentDuplicated, ConsumerMismatches = r.ConsumerMismatches, ClientFailures = r.ClientFailures,
+            NonIdempotentDuplicated = r.NonIdempotentDuplicated, ConsumerMismatches = r.ConsumerMismatches, ClientFailures = r.ClientFailures, KafkajsReuseRefused = r.KafkajsReuseRefused,
             ReplicasIdentical = r.ReplicasIdentical, LongestUnavailableSeconds = r.LongestUnavailableSeconds,
             LongestUnavailableByClient = r.LongestUnavailableByClient, Notes = r.Notes,
         }.WithLists(r)))
@@ -78,7 +78,7 @@ for (int round = 1; round <= rounds; round++)
         Console.WriteLine($"== {scenario.Name} round {round} ({DateTime.UtcNow:HH:mm:ss})");
         var r = await ScenarioRunner.RunAsync(scenario, round, runs);
         results.Add(r);
-        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, kafkajs sequence reuse lost/dup {r.ClientLost}/{r.ClientDuplicated}, kafka-python dup {r.NonIdempotentDuplicated}, failed sends {r.Failed}, client failures {r.ClientFailures}, consumer mismatch {r.ConsumerMismatches}, misplaced {r.Misplaced}, " +
+        Console.WriteLine($"== {r.Scenario} r{r.Round}: acked {r.Acknowledged}, lost {r.Lost}, dup {r.Duplicated}, kafkajs sequence reuse lost/dup {r.ClientLost}/{r.ClientDuplicated}, kafka-python dup {r.NonIdempotentDuplicated}, failed sends {r.Failed}, client failures {r.ClientFailures}, kafkajs reuse refused {r.KafkajsReuseRefused}, consumer mismatch {r.ConsumerMismatches}, misplaced {r.Misplaced}, " +
                           $"order {r.OutOfOrder}, commit regressions {r.CommitRegressions}, replicas identical {r.ReplicasIdentical}, " +
                           $"longest unavailable {r.LongestUnavailableSeconds:0.0} s: {(r.Passed ? "pass" : "FAIL")}");
         foreach (var a in r.Anomalies) Console.WriteLine($"   ! {a}");

@@ -187,9 +187,22 @@ public sealed partial class KafkaControllerTests
         await using var _ = cluster;
         var controller2 = await cluster.StartControllerAsync(2);
 
-        // Another broker takes office: delete our /controller behind our back (as a session expiry would) and let 2 win.
-        await cluster.Admin.Client.DeleteAsync(ControllerZNode.Path);
-        await Poll.UntilAsync(() => controller2.IsActive, ControllerHarness.Timeout, "broker 2 to take office");
+        // Another broker takes office: delete /controller behind our back (as a session expiry would). Broker 1 is a
+        // candidate too and may win the new election, so delete again until broker 2 holds the office.
+        await Poll.UntilAsync(async () =>
+        {
+            if (controller2.IsActive) return true;
+            try
+            {
+                if (await cluster.Admin.GetControllerIdAsync() == 1) await cluster.Admin.Client.DeleteAsync(ControllerZNode.Path);
+            }
+            catch (Broker.ZooKeeper.NoNodeException)
+            {
+                // between two elections
+            }
+
+            return false;
+        }, ControllerHarness.Timeout, "broker 2 to take office");
         channel.RaiseStale(1);
         await Poll.UntilAsync(() => channel.Clears > 0, ControllerHarness.Timeout, "the deposed controller to drop its queues");
     }

@@ -33,6 +33,10 @@ public sealed class ScenarioResult
     /// <summary>Failed sends and stopped clients in a scenario where no client may fail (kill9-restart).</summary>
     public long ClientFailures { get; set; }
 
+    /// <summary>kafkajs sends refused with INVALID_RECORD because kafkajs reused a sequence number the broker had
+    /// already stored with other records (a kafkajs 2.2.4 bug; nothing lost or duplicated). Not a client failure.</summary>
+    public long KafkajsReuseRefused { get; set; }
+
     /// <summary>Acknowledgments that came without an offset (librdkafka: -1001); checked for presence only.</summary>
     public long AckedWithoutOffset { get; set; }
     public bool ReplicasIdentical { get; set; } = true;

@@ -50,7 +50,8 @@ public sealed class ReplicaRemovalTests
         TestContext.Out.WriteLine($"{topic}-0: replicas [{string.Join(",", replicas)}] -> [{leader},{added}]");
         await Poll.UntilAsync(() => !Directory.Exists(removedFolder), TimeSpan.FromSeconds(20), $"broker {removed} deleting its replica");
         await Poll.UntilAsync(() => Directory.Exists(addedFolder), TimeSpan.FromSeconds(20), $"broker {added} hosting the partition");
-        await Poll.UntilAsync(() => _cluster.Broker(removed).Output.Any(l => l.Contains($"{topic}-0: this broker is no longer a replica")),
+        await Poll.UntilAsync(() => _cluster.Broker(removed).Output.Any(l => l.Contains($"{topic}-0: this broker is no longer a replica") // its own ZooKeeper read
+                                                                   || l.Contains($"StopReplica: stopped {topic}-0 and deleted its log")), // the controller's push
             TimeSpan.FromSeconds(10), $"broker {removed} logging the removal");
     }
 

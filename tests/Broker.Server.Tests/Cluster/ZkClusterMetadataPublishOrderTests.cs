@@ -50,7 +50,7 @@ public sealed class ZkClusterMetadataPublishOrderTests
         using var dir = new TempDirectory();
         using var logs = new LogManager(new LogManagerOptions { LogDirs = [dir.Path], BrokerId = 1 }, TimeProvider.System, NullLoggerFactory.Instance);
         var replicas = new ReplicaManager(logs, config);
-        await using var metadata = new ZkClusterMetadata(store, config, replicas, TimeProvider.System, NullLoggerFactory.Instance);
+        await using var metadata = new ZkClusterMetadata(store, config, replicas, TimeProvider.System, NullLoggerFactory.Instance) { WatchLayout = true };
         await metadata.StartAsync(CancellationToken.None);
 
         // Raised on the refresh loop the moment the local replica becomes leader: what do clients see at that moment?
