@@ -47,12 +47,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new ZkClusterMetadata(sp.GetRequiredService<KafkaZkStore>(), config, sp.GetRequiredService<ReplicaManager>(),
             sp.GetRequiredService<MetadataCache>(), sp.GetRequiredService<LeadershipApplier>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ControllerRequestFence>())
-        {
-            // Watches stay on beside the controller's requests until the push-only mode has passed the cluster
-            // integration tests (issue 11: a failover test still failed without them, see ZkClusterMetadata.Controller.cs).
-            WatchLayout = false,
-        });
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ControllerRequestFence>()));
         AddControllerRequestHandlers(services, sp => sp.GetRequiredService<BrokerRegistration>().BrokerEpoch);
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
         services.AddSingleton(sp => new ControllerChannelManager(ControllerChannelOptionsOf(config), sp.GetRequiredService<ILogger<ControllerChannelManager>>()));

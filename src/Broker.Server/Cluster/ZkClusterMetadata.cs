@@ -19,7 +19,7 @@ namespace Broker.Server.Cluster;
 /// costs it no ZooKeeper read. A read publishes its snapshot merged with the cache: whatever a controller request
 /// changed while the read was under way wins (the read may be older), and a hosted replica is never moved back to
 /// an older leader epoch or partition epoch. Both run under the <see cref="ControllerRequestFence"/>, so a read's
-/// effects never interleave with a request's. <see cref="WatchLayout"/> restores the former watch-everything mode.
+/// effects never interleave with a request's.
 /// The view lives in <see cref="MetadataCache"/> and the local roles are applied by <see cref="LeadershipApplier"/>:
 /// the same two types the controller's UpdateMetadata/LeaderAndIsr/StopReplica handlers use.
 /// Thread-safety: readers see the cache's current snapshot; refreshes run one at a time on a loop.
@@ -63,27 +63,18 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         replicas.IsrWriter = new ZkIsrWriter(store, this);
         _onChange = _ =>
         {
-            if (DropWatchNotifications) return Task.CompletedTask;
-            Volatile.Write(ref _watchFired, 1);
             RequestRefresh();
             return Task.CompletedTask;
         };
         store.Client.SessionReestablished += () =>
         {
-            Volatile.Write(ref _watchFired, 1);
-            if (!WatchLayout && IsLoaded) _ = FollowControllerAsync(); // the old session's watch is gone
+            if (IsLoaded) _ = FollowControllerAsync(); // the old session's watch is gone
             RequestRefresh();
             return Task.CompletedTask;
         };
     }
 
-    /// <summary>
-    /// The former design, before the controller pushed requests: every read arms watches on brokers, the controller,
-    /// topics, assignments, partition states and deletions, and any change re-reads everything. Off by default.
-    /// </summary>
-    public bool WatchLayout { get; init; }
-
-    /// <summary>Complete reads of the layout so far (start-up, reconciles, config changes, watches), for tests and logs.</summary>
+    /// <summary>Complete reads of the layout so far (start-up, reconciles, config changes), for tests and logs.</summary>
     public int FullReads => Volatile.Read(ref _fullReads);
 
     private int _fullReads;
@@ -121,8 +112,8 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     /// <summary>Reads the layout once (so the broker starts with a complete view) and starts following changes.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        await RefreshAsync(reconcile: false, watchFiredBefore: true, ct).ConfigureAwait(false);
-        if (!WatchLayout) await FollowControllerAsync().ConfigureAwait(false);
+        await RefreshAsync(reconcile: false, ct).ConfigureAwait(false);
+        await FollowControllerAsync().ConfigureAwait(false);
         IsLoaded = true;
         _loop = Task.Run(RunAsync);
         StartReconcileTimer();
@@ -140,8 +131,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             if (condition(this)) return true;
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return false;
-            if (WatchLayout) RequestRefresh(); // else the controller's requests bring the change: no ZooKeeper polling
-
+            // The controller's requests bring the change: no ZooKeeper polling.
             await Task.WhenAny(next, Task.Delay(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200), ct)).ConfigureAwait(false);
         }
     }
@@ -152,11 +142,12 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         {
             await foreach (var request in _refreshRequests.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                bool reconcile = Interlocked.Exchange(ref _reconcileDue, 0) == 1;
-                bool watchFired = Interlocked.Exchange(ref _watchFired, 0) == 1;
+                // Every read after start-up reports drift (the timer's, a config change's, a retry's, a new
+                // session's): whatever it repairs differed from ZooKeeper without a request saying so.
+                Interlocked.Exchange(ref _reconcileDue, 0);
                 try
                 {
-                    await RefreshAsync(reconcile, watchFired, _stop.Token).ConfigureAwait(false);
+                    await RefreshAsync(reconcile: true, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -164,7 +155,6 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
                 }
                 catch (Exception ex)
                 {
-                    if (reconcile) Volatile.Write(ref _reconcileDue, 1); // the retry reconciles instead
                     LogRefreshFailed(ex.Message);
                     _ = RetryAsync();
                 }
@@ -188,33 +178,32 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     }
 
     /// <summary>
-    /// Reads the whole layout (arming every watch again), applies it locally and publishes it. With
+    /// Reads the whole layout (no watches but <c>/config/changes</c>), applies it locally and publishes it. With
     /// <paramref name="reconcile"/>, first reports hosted partitions whose local role drifted from what was read
-    /// (see <see cref="ReportDrift"/>; <paramref name="watchFiredBefore"/>: a notification arrived since the last one).
+    /// (see <see cref="ReportDrift"/>).
     /// Topics queued for deletion are left out of the view (as Kafka's brokers drop them from their metadata cache
     /// when deletion starts) and their local logs are deleted, even while the controller waits for other replicas.
     /// </summary>
-    private async Task RefreshAsync(bool reconcile, bool watchFiredBefore, CancellationToken ct)
+    private async Task RefreshAsync(bool reconcile, CancellationToken ct)
     {
         Interlocked.Increment(ref _fullReads);
         var before = _cache.Current; // what a controller request changes from here on wins over this read
-        var watch = WatchLayout ? _onChange : null;
-        var brokers = await _store.GetBrokersAsync(watch, ct).ConfigureAwait(false);
-        int controller = await _store.GetControllerIdAsync(watch, ct).ConfigureAwait(false);
+        var brokers = await _store.GetBrokersAsync(null, ct).ConfigureAwait(false);
+        int controller = await _store.GetControllerIdAsync(null, ct).ConfigureAwait(false);
         await _store.GetConfigChangesAsync(_onChange, ct).ConfigureAwait(false);
-        var deleting = (await _store.GetTopicDeletionsAsync(watch, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var deleting = (await _store.GetTopicDeletionsAsync(null, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var live = brokers.Select(b => b.Id).ToHashSet();
         var topics = new Dictionary<string, TopicInfo>(StringComparer.Ordinal);
         var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var name in await _store.GetTopicNamesAsync(watch, ct).ConfigureAwait(false))
+        foreach (var name in await _store.GetTopicNamesAsync(null, ct).ConfigureAwait(false))
         {
             if (deleting.Contains(name)) continue;
-            var assignment = await _store.GetTopicAsync(name, watch, ct).ConfigureAwait(false);
+            var assignment = await _store.GetTopicAsync(name, null, ct).ConfigureAwait(false);
             if (assignment is null) continue;
             var partitions = new List<PartitionInfo>();
             foreach (var (p, replicas) in assignment.Partitions.OrderBy(kv => kv.Key))
             {
-                var state = await _store.GetPartitionStateAsync(name, p, watch, ct).ConfigureAwait(false);
+                var state = await _store.GetPartitionStateAsync(name, p, null, ct).ConfigureAwait(false);
                 partitions.Add(state is null
                     ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray() }
                     : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
@@ -235,7 +224,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         _fence.RunLocal(() =>
         {
             var next = SnapshotMerge.PushesWin(before, _cache.Current, read);
-            if (reconcile) ReportDrift(next, watchFiredBefore);
+            if (reconcile) ReportDrift(next);
             // Kafka's order: a broker acts on LeaderAndIsr before the UpdateMetadata that tells clients, so a client that
             // reads "leader = this broker" and produces at once is accepted (and an offsets partition is owned before
             // FindCoordinator names this broker). Deletions go the other way: clients stop seeing the topic first.

@@ -46,13 +46,17 @@ public sealed class ZkClusterMetadataPublishOrderTests
         var store = new KafkaZkStore(client);
         await store.EnsurePersistentPathsAsync();
         var config = BrokerConfig.FromEntries(
-            [PropertiesFile.ParseOverride("broker.id=1"), PropertiesFile.ParseOverride($"zookeeper.connect={_zk.ConnectString}")], out _);
+            [PropertiesFile.ParseOverride("broker.id=1"), PropertiesFile.ParseOverride($"zookeeper.connect={_zk.ConnectString}"),
+             PropertiesFile.ParseOverride("broker.metadata.reconcile.interval.ms=200")], out _);
         using var dir = new TempDirectory();
         using var logs = new LogManager(new LogManagerOptions { LogDirs = [dir.Path], BrokerId = 1 }, TimeProvider.System, NullLoggerFactory.Instance);
         var replicas = new ReplicaManager(logs, config);
-        await using var metadata = new ZkClusterMetadata(store, config, replicas, TimeProvider.System, NullLoggerFactory.Instance) { WatchLayout = true };
+        await using var metadata = new ZkClusterMetadata(store, config, replicas, TimeProvider.System, NullLoggerFactory.Instance);
         await metadata.StartAsync(CancellationToken.None);
 
+        // No controller here: the layout written below reaches the broker through a reconcile read (every 200 ms), the
+        // read path whose order this test checks. (The push path's order is the controller's: LeaderAndIsr is sent
+        // before UpdateMetadata, BrokerRequestSender.)
         // Raised on the refresh loop the moment the local replica becomes leader: what do clients see at that moment?
         int? publishedLeaderWhenLocalBecameLeader = null;
         replicas.LeadershipChanged += p =>
