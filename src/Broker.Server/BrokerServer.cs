@@ -26,9 +26,12 @@ public sealed partial class BrokerServer : IHostedService
     private readonly ILogger _logger;
     private readonly List<SocketListener> _listeners = [];
     private readonly ProcessHalt _halt;
+    private readonly LogDirs.ILogDirFailureHandler _logDirFailureHandler;
 
-    public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory, ProcessHalt halt)
+    public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory, ProcessHalt halt,
+        LogDirs.ILogDirFailureHandler logDirFailureHandler)
     {
+        _logDirFailureHandler = logDirFailureHandler;
         _halt = halt;
         _config = config;
         _logs = logs;
@@ -79,6 +82,7 @@ public sealed partial class BrokerServer : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_config.BrokerId);
+        await _logDirFailures.CancelAsync().ConfigureAwait(false);
         // Controlled shutdown first, listeners open: followers finish fetching, clients learn the new leaders.
         await _cluster.HandOverAsync().ConfigureAwait(false);
         // Then no request is served any more, before the broker leaves the cluster: once its ZooKeeper session closes

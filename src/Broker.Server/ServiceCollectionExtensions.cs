@@ -28,6 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<LocalTopicManager>());
         services.AddSingleton<ITopicAdmin>(sp => sp.GetRequiredService<LocalTopicManager>());
         services.AddSingleton<IClusterLifecycle, LocalClusterLifecycle>();
+        services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.LocalLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(new FileProducerIdBlockSource(config.LogDirs[0]));
     }
 
@@ -60,6 +61,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
+        services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.ZkLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
     }
 

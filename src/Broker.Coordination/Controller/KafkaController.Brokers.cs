@@ -16,6 +16,7 @@ public sealed partial class KafkaController
         _brokerEpochs = epochs;
         _liveBrokers = registrations.Select(r => new LiveBrokerInfo(r.Broker.Id, r.Epoch, r.Broker.Endpoints, r.Broker.Rack)).ToList();
         if (before.Count != epochs.Count || epochs.Any(kv => !before.TryGetValue(kv.Key, out long e) || e != kv.Value)) OnBrokerRegistrationsChanged(before);
+        ForgetOfflineDirsOfChangedRegistrations();
 
         // A stopping broker leaves the set when its registration goes, or when it registered again (a newer epoch).
         foreach (var (id, epoch) in _shuttingDown.ToList())

@@ -87,7 +87,7 @@ public sealed partial class KafkaController
     private PartitionLeadership Entry(string topic, TopicZNode assignment, int partition, int[] replicas)
     {
         var live = _live;
-        int[] offline = replicas.Where(r => !live.Contains(r)).ToArray();
+        int[] offline = replicas.Where(r => !live.Contains(r) || IsOfflineDirReplica(r, topic, partition)).ToArray();
         if (_states.TryGetValue((topic, partition), out var read))
         {
             var s = read.State;

@@ -119,9 +119,10 @@ public sealed partial class KafkaController
         return ApplyAsync(partitions, async (topic, partition, replicas, current) =>
         {
             if (current is null) return PartitionElection.Initial(replicas, electable, _epoch);
-            bool allowUnclean = PartitionElection.NeedsUncleanChoice(current, replicas, _live, shuttingDown)
+            var live = LiveReplicasOf(topic, partition); // replicas in offline log dirs neither lead nor stay in the ISR
+            bool allowUnclean = PartitionElection.NeedsUncleanChoice(current, replicas, live, shuttingDown)
                 && await UncleanElectionEnabledAsync(topic, unclean, ct).ConfigureAwait(false);
-            return PartitionElection.Reconcile(current, replicas, _live, shuttingDown, allowUnclean, _epoch);
+            return PartitionElection.Reconcile(current, replicas, live, shuttingDown, allowUnclean, _epoch);
         }, "reconcile", ct);
     }
 

@@ -53,6 +53,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         _store = store;
         _channel = channel ?? NullControllerChannel.Instance;
         _channel.StaleControllerEpoch += epoch => OnStaleControllerEpoch(epoch);
+        ListenForLeaderAndIsrAnswers();
         _options = options;
         _time = time;
         _logger = logger;
@@ -179,6 +180,8 @@ public sealed partial class KafkaController : IAsyncDisposable
         ControllerEvent.ControlledShutdown s => OnControlledShutdownAsync(s),
         ControllerEvent.PreferredElection p => OnPreferredElectionAsync(p),
         ControllerEvent.Resync => OnBecomeActiveAsync(),
+        LogDirEventsNotified => OnLogDirEventsNotifiedAsync(),
+        LeaderAndIsrAnswered a => OnLeaderAndIsrAnsweredAsync(a.Outcome),
         _ => Task.CompletedTask,
     };
 
@@ -273,6 +276,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         var ct = _stop.Token;
         _topics.Clear();
         _states.Clear();
+        ResetOfflineDirs();
         await RefreshLiveBrokersAsync(ct).ConfigureAwait(false);
         SendFullStateToAll();
         foreach (var topic in await _store.GetTopicNamesAsync(OnTopics, ct).ConfigureAwait(false))
@@ -280,6 +284,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         await ReconcileAsync(AllPartitions(), ct).ConfigureAwait(false);
         await OnIsrChangesNotifiedAsync().ConfigureAwait(false);
         await OnDeletionsRequestedAsync().ConfigureAwait(false);
+        await OnLogDirEventsNotifiedAsync().ConfigureAwait(false);
     }
 
     private int _disposed;

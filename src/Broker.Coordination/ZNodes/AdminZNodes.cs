@@ -77,7 +77,7 @@ public static class PersistentPaths
     public static readonly string[] All =
     [
         "/consumers", BrokerIdZNode.Root, TopicZNode.Root, ConfigChangeZNode.Root, DeleteTopicZNode.Root,
-        BrokerSequenceId, IsrChangeNotificationZNode.Root, ProducerIdBlockZNode.Path, "/log_dir_event_notification",
+        BrokerSequenceId, IsrChangeNotificationZNode.Root, ProducerIdBlockZNode.Path, LogDirEventNotificationZNode.Root,
         TopicConfigZNode.Root, "/config/clients", "/config/users", "/config/brokers", "/config/ips",
     ];
 }

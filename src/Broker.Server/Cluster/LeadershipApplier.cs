@@ -46,6 +46,7 @@ public sealed partial class LeadershipApplier : IAsyncDisposable
     {
         int self = _config.BrokerId;
         var id = new TopicPartition(topic, state.Partition);
+        if (_replicas.IsInOfflineDir(topic, state.Partition)) return; // stopped until restart (StopReplicasIn)
         if (!state.Replicas.Contains(self))
         {
             if (!_replicas.TryGet(topic, state.Partition, out _)) return;

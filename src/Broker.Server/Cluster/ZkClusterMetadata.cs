@@ -205,10 +205,10 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             {
                 var state = await _store.GetPartitionStateAsync(name, p, null, ct).ConfigureAwait(false);
                 partitions.Add(state is null
-                    ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray() }
+                    ? new PartitionInfo(p, -1, -1, replicas, []) { OfflineReplicas = OfflineReplicasOf(name, p, replicas, live, before) }
                     : new PartitionInfo(p, state.State.Leader, state.State.LeaderEpoch, replicas, state.State.Isr)
                     {
-                        OfflineReplicas = replicas.Where(r => !live.Contains(r)).ToArray(),
+                        OfflineReplicas = OfflineReplicasOf(name, p, replicas, live, before),
                         StateVersion = state.ZkVersion,
                         ControllerEpoch = state.State.ControllerEpoch,
                     });

@@ -8,7 +8,8 @@ public static partial class BrokerConfigDef
     private static IEnumerable<ConfigKey> LogBasics() =>
     [
         List("log.dirs", null, NonEmpty, High,
-            "Directories where partition logs are stored, comma-separated. When set it wins over log.dir."),
+            "Directories where partition logs are stored, comma-separated. When set it wins over log.dir. A dir failing with an I/O error "
+            + "takes only its own partitions offline (their leadership moves to other brokers); the broker halts when all its dirs failed."),
         Str("log.dir", "/tmp/kafka-logs", NonEmpty, High,
             "The single log directory used when log.dirs is not set."),
         Int("num.partitions", "1", AtLeast(1), Medium,

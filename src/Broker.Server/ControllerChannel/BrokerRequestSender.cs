@@ -18,14 +18,17 @@ internal sealed partial class BrokerRequestSender : IAsyncDisposable
     private readonly ControllerChannelOptions _options;
     private readonly ILogger _logger;
     private readonly Action<int> _onStaleControllerEpoch;
+    private readonly Action<LeaderAndIsrOutcome>? _onLeaderAndIsrAnswered;
     private readonly List<BrokerRequestBatch> _queue = [];
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private BrokerClient? _client;
 
-    public BrokerRequestSender(LiveBrokerInfo target, ControllerChannelOptions options, Action<int> onStaleControllerEpoch, ILogger logger)
+    public BrokerRequestSender(LiveBrokerInfo target, ControllerChannelOptions options, Action<int> onStaleControllerEpoch, ILogger logger,
+        Action<LeaderAndIsrOutcome>? onLeaderAndIsrAnswered = null)
     {
+        _onLeaderAndIsrAnswered = onLeaderAndIsrAnswered;
         Target = target;
         _options = options;
         _onStaleControllerEpoch = onStaleControllerEpoch;
@@ -86,6 +89,8 @@ internal sealed partial class BrokerRequestSender : IAsyncDisposable
                 _client ??= await ConnectAsync(ct).ConfigureAwait(false);
                 var response = await _client.SendAsync<IKafkaResponse>(request, version, _options.RequestTimeout, ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _acknowledged);
+                if (request is LeaderAndIsrRequest sent && response is LeaderAndIsrResponse answer)
+                    _onLeaderAndIsrAnswered?.Invoke(LeaderAndIsrOutcomes.Read(Target, sent, answer)); // offline log dirs
                 OnResponse(request.ApiKey, response, controllerEpoch);
                 return;
             }

@@ -26,6 +26,9 @@ public sealed partial class ControllerChannelManager : IControllerChannel, IAsyn
 
     public event Action<int>? StaleControllerEpoch;
 
+    /// <summary>Each broker's per-partition answer to a LeaderAndIsr (raised on the sender's thread).</summary>
+    public event Action<LeaderAndIsrOutcome>? LeaderAndIsrAnswered;
+
     /// <summary>Broker ids with a queue now, with the epoch each serves (for tests and logs).</summary>
     public IReadOnlyDictionary<int, long> Queues
     {
@@ -62,7 +65,8 @@ public sealed partial class ControllerChannelManager : IControllerChannel, IAsyn
             foreach (var broker in live)
             {
                 if (_senders.ContainsKey(broker.Id)) continue;
-                _senders[broker.Id] = new BrokerRequestSender(broker, _options, epoch => StaleControllerEpoch?.Invoke(epoch), _logger);
+                _senders[broker.Id] = new BrokerRequestSender(broker, _options, epoch => StaleControllerEpoch?.Invoke(epoch), _logger,
+                    outcome => LeaderAndIsrAnswered?.Invoke(outcome));
                 LogQueueStarted(broker.Id, broker.Epoch);
             }
         }

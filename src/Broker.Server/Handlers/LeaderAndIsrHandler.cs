@@ -20,7 +20,8 @@ namespace Broker.Server.Handlers;
 /// the same leader epoch with a newer partition epoch is applied, because our controller keeps the leader epoch when
 /// it only shrinks an ISR; a hosted replica of another topic id (a deleted incarnation of the name) counts as having
 /// no epoch, and is replaced. Everything else is applied through <see cref="LeadershipApplier"/> (host, leader or
-/// follower, fetchers); a log dir failure answers KAFKA_STORAGE_ERROR for that partition.</item>
+/// follower, fetchers); a replica in an offline log dir (checked first, before the epochs) or a log dir failure while
+/// applying answers KAFKA_STORAGE_ERROR for that partition: the controller then moves it away.</item>
 /// </list>
 /// Requests are applied one at a time, in arrival order. LeaderAndIsr does not change the metadata cache (the
 /// controller sends UpdateMetadata for that). The request type (full/incremental, v5) is not used.
@@ -61,6 +62,13 @@ public sealed partial class LeaderAndIsrHandler(
         {
             LogNotAReplica(entry.Topic, s.PartitionIndex, string.Join(",", s.Replicas));
             return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        if (replicas.IsInOfflineDir(entry.Topic, s.PartitionIndex))
+        {
+            // Before the epoch check, as Kafka: the controller asks again with the same epoch after a log dir event.
+            LogStorageError(entry.Topic, s.PartitionIndex, "the replica is in an offline log dir");
+            return ErrorCode.KafkaStorageError;
         }
 
         bool hosted = replicas.TryGet(entry.Topic, s.PartitionIndex, out var current);

@@ -6,12 +6,19 @@ namespace Broker.Server.Partitions;
 /// <summary>
 /// Finds the partition a produce, fetch or offset request must be served by: it has to be hosted here and led by
 /// this broker. Otherwise NOT_LEADER_OR_FOLLOWER when the partition exists in the cluster (the client refreshes its
-/// metadata and goes to the leader), UNKNOWN_TOPIC_OR_PARTITION when it does not.
+/// metadata and goes to the leader), UNKNOWN_TOPIC_OR_PARTITION when it does not, KAFKA_STORAGE_ERROR when the local
+/// replica is in an offline log dir.
 /// </summary>
 public static class LeaderLookup
 {
     public static ErrorCode Find(ReplicaManager replicas, IClusterMetadata cluster, string topic, int partition, out Partition found)
     {
+        if (replicas.IsInOfflineDir(topic, partition))
+        {
+            found = null!;
+            return ErrorCode.KafkaStorageError; // Kafka's HostedPartition.Offline: the client retries, then finds the new leader
+        }
+
         if (replicas.TryGet(topic, partition, out found) && found.IsLeader) return ErrorCode.None;
         found = null!;
         return cluster.TryGetTopic(topic, out var info) && partition >= 0 && partition < info.Partitions.Count

@@ -34,4 +34,9 @@ internal sealed class RecordingControllerChannel : IControllerChannel
     public event Action<int>? StaleControllerEpoch;
 
     public void RaiseStale(int epoch) => StaleControllerEpoch?.Invoke(epoch);
+
+    public event Action<LeaderAndIsrOutcome>? LeaderAndIsrAnswered;
+
+    /// <summary>What a broker's answer to a LeaderAndIsr would raise.</summary>
+    public void RaiseAnswered(LeaderAndIsrOutcome outcome) => LeaderAndIsrAnswered?.Invoke(outcome);
 }

@@ -26,4 +26,14 @@ public interface IControllerChannel
     /// was deposed. The argument is the controller epoch the refused request carried.
     /// </summary>
     event Action<int>? StaleControllerEpoch;
+
+    /// <summary>
+    /// Raised (on any thread) with a broker's per-partition answer to a LeaderAndIsr, so the controller learns which
+    /// replicas sit in offline log dirs. Channels that send nothing never raise it.
+    /// </summary>
+    event Action<LeaderAndIsrOutcome>? LeaderAndIsrAnswered
+    {
+        add { }
+        remove { }
+    }
 }
