@@ -69,9 +69,14 @@ BUG_HANG_SIGN="timed out"
 CLUSTER_ONLY="0107 0111"
 # Tests run as one runner invocation per listed subtest (SUBTESTS is a single substring), so that a subtest that
 # does not apply can be left out: 0113's o_java_interop needs Kafka's Java consumer; 0061's second subtest
-# ("... with transactions") needs transactions.
+# ("... with transactions") needs transactions; 0081's CreateAcls, DescribeAcls and DeleteAcls need ACLs (the
+# other admin subtests run one by one).
 declare -A SPLIT=(
   [0061]="without"
+  [0081]="do_test_unclean_destroy do_test_CreateTopics do_test_DeleteTopics do_test_CreatePartitions do_test_AlterConfigs
+          do_test_DescribeConfigs do_test_DeleteRecords do_test_ListConsumerGroups do_test_DescribeConsumerGroups
+          do_test_DeleteGroups do_test_DeleteConsumerGroupOffsets do_test_AlterConsumerGroupOffsets
+          do_test_ListConsumerGroupOffsets"
   [0113]="a_assign_tests b_subscribe_with_cb_test c_subscribe_no_cb_test d_change_subscription_add_topic
           e_change_subscription_remove_topic f_assign_call_cooperative g_incremental_assign_call_eager h_delete_topic
           i_delete_topic_2 j_delete_topic_no_rb_callback k_add_partition l_unsubscribe m_unsubscribe_2 n_wildcard

@@ -61,7 +61,9 @@ public interface ITopicAdmin
     Task<TopicCreation> AutoCreateAsync(string name);
 
     /// <summary>Deletes the topic; in ZooKeeper mode completes once the controller has removed it (bounded).</summary>
-    Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name);
+    /// <param name="wait">Bound on the wait for the controller: null for the broker's own bound, zero (or less) to
+    /// answer right after the deletion is requested (DeleteTopics' timeout_ms &lt;= 0, as Kafka).</param>
+    Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name, TimeSpan? wait = null);
 
     /// <summary>The topic's config overrides (name → value), or null when there is no such topic.</summary>
     IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic);

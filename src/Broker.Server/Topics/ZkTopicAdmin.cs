@@ -194,21 +194,23 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
     private static bool HasLeaders(IClusterMetadata view, TopicInfo topic) =>
         view.TryGetTopic(topic.Name, out var t) && t.TopicId == topic.TopicId && t.Partitions.Count == topic.Partitions.Count && t.Partitions.All(p => p.Leader >= 0);
 
-    public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name)
+    public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name, TimeSpan? wait = null)
     {
         if (!config.DeleteTopicEnable) return (ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled.");
         if (await store.GetTopicAsync(name).ConfigureAwait(false) is not { } topic)
             return (ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
         await store.RequestTopicDeletionAsync(name).ConfigureAwait(false);
         LogDeletionRequested(name);
+        var bound = wait ?? ControllerWait;
+        if (bound <= TimeSpan.Zero) return (ErrorCode.None, null);
 
         // Done when this broker's view dropped the topic and the controller removed it, or (as Kafka answers) only
         // dropped while the controller waits for a replica's offline broker: re-creation is refused until then.
         // The view learns the deletion from the controller's UpdateMetadata; whether the controller finished is read
         // from ZooKeeper (one small read per poll: the view no longer follows /admin/delete_topics).
         var replicas = topic.Partitions.Values.SelectMany(r => r).ToHashSet();
-        var deadline = DateTime.UtcNow + ControllerWait;
-        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), ControllerWait).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + bound;
+        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), bound).ConfigureAwait(false);
         while (gone && replicas.All(r => cluster.Brokers.Any(b => b.Id == r)) && (await store.GetTopicDeletionsAsync(null).ConfigureAwait(false)).Contains(name))
         {
             if (DateTime.UtcNow > deadline) gone = false;

@@ -106,6 +106,29 @@ public sealed class ZkTopicCreationWaitTests
         Assert.That((ErrorCode)Metadata(topic).ErrorCode, Is.EqualTo(ErrorCode.UnknownTopicOrPartition));
     }
 
+    private DeleteTopicsResponse Delete(int timeoutMs, params string[] topics)
+    {
+        using var c = new RawConnection(Port);
+        return c.RoundTrip<DeleteTopicsResponse>(new DeleteTopicsRequest { TopicNames = [.. topics], TimeoutMs = timeoutMs }, 5);
+    }
+
+    [Test]
+    public async Task DeleteTopics_TimeoutTooShort_AnswersRequestTimedOut_TimeoutZero_AnswersNone_BothTopicsGo()
+    {
+        string slow = $"del-short-{Guid.NewGuid():N}", quick = $"del-zero-{Guid.NewGuid():N}";
+        Assert.That(Create(30_000, false, (slow, 20), (quick, 20)).Topics.Select(t => (ErrorCode)t.ErrorCode), Is.All.EqualTo(ErrorCode.None));
+
+        // 1 ms cannot cover the controller's deletion of 20 partitions and this broker's update; 0 does not wait.
+        var timedOut = Delete(1, slow).Responses.Single();
+        var immediate = Delete(0, quick).Responses.Single();
+
+        Assert.That((ErrorCode)timedOut.ErrorCode, Is.EqualTo(ErrorCode.RequestTimedOut), timedOut.ErrorMessage);
+        Assert.That((ErrorCode)immediate.ErrorCode, Is.EqualTo(ErrorCode.None), immediate.ErrorMessage);
+        await Poll.UntilAsync(() => (ErrorCode)Metadata(slow).ErrorCode == ErrorCode.UnknownTopicOrPartition
+                                    && (ErrorCode)Metadata(quick).ErrorCode == ErrorCode.UnknownTopicOrPartition,
+            TimeSpan.FromSeconds(30), "both deletions to complete");
+    }
+
     [Test]
     public async Task ManyClientsAutoCreatingOneTopic_LosersSeeLeaderNotAvailable_NeverTopicAlreadyExists()
     {
