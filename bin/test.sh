@@ -4,6 +4,8 @@
 # Usage: bin/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Storage]
 # Installs missing test dependencies first (bin/install-deps.sh; set BROKER_SKIP_DEPS=1 to skip).
 # BROKER_FAULT_TESTS=1 (as root) adds the short fault-injection set (bin/fault-test.sh --ci, ~5 min) as one test.
+# BROKER_CONFORMANCE_TESTS=1 (as root) adds librdkafka's own tests 0001 0002 0005 0012 0013 against one broker
+# (bin/conformance.sh --ci: Debian's source package, gcc, about 1 min) as one test.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$BROKER_HOME"
@@ -27,6 +29,15 @@ status=$?
 fault_passed=0 fault_failed=0
 if [ "${BROKER_FAULT_TESTS:-0}" = 1 ]; then
   if bash "$BROKER_HOME/bin/fault-test.sh" --ci; then fault_passed=1; else fault_failed=1; status=1; fi
+fi
+# Opt-in (needs root for apt): librdkafka's CI subset, counted as one test.
+conf_passed=0 conf_failed=0
+if [ "${BROKER_CONFORMANCE_TESTS:-0}" = 1 ]; then
+  if ! command -v gcc >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null 2>&1 || echo "installing gcc failed" >&2
+  fi
+  if bash "$BROKER_HOME/bin/conformance.sh" --ci; then conf_passed=1; else conf_failed=1; status=1; fi
+  fault_passed=$((fault_passed + conf_passed)) fault_failed=$((fault_failed + conf_failed))
 fi
 summary=$(python3 - "$results" <<'PY'
 import sys, glob, re

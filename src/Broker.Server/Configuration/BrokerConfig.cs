@@ -13,6 +13,7 @@ public sealed partial class BrokerConfig
     {
         _settings = settings;
         (Listeners, AdvertisedListeners, ListenerSecurityProtocolMap, InterBrokerListenerName) = ResolveListeners();
+        ValidateConnectionLimits();
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public static partial class BrokerConfigDef
             "Ours: never more than half the process's open-file limit, so that sockets cannot take the descriptors the logs need."),
         Int("max.connections.per.ip", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
             "Most connections open at once from one IP address; a connection over the limit is closed as soon as it is " +
-            "accepted. 0 with max.connections.per.ip.overrides admits only the listed addresses."),
+            "accepted. 0 with max.connections.per.ip.overrides admits only the listed addresses; 0 without them is refused at start-up, as Kafka does."),
         List("max.connections.per.ip.overrides", "", PerIpOverrides, Medium,
             "Per-address exceptions to max.connections.per.ip, as host:count pairs, comma-separated " +
             "(e.g. 'hostName:100,127.0.0.1:200'); host names are resolved at start-up."),

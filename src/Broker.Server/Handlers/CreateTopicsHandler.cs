@@ -11,7 +11,9 @@ namespace Broker.Server.Handlers;
 /// assignments, topic configs and validate_only. A name given twice in one request is refused for both entries,
 /// as Kafka does. v5+ answers with the partition count, replication factor and the topic's config overrides.
 /// A partition count above <see cref="PartitionCountLimit"/> is refused (INVALID_PARTITIONS) before anything is
-/// planned or allocated, validate_only included.
+/// planned or allocated, validate_only included. The topics are written one after another, then their leaders are
+/// awaited together, at most timeout_ms (none when timeout_ms &lt;= 0 or validate_only): a topic without leaders by
+/// then is answered REQUEST_TIMED_OUT though it stays created, as Kafka's delayed CreateTopics.
 /// </summary>
 public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit limit, BrokerConfig config) : RequestHandler<CreateTopicsRequest>
 {
@@ -23,6 +25,7 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {
         var response = new CreateTopicsResponse();
+        var pending = new List<(CreateTopicsResponse.CreatableTopicResult Result, TopicCreation Outcome)>();
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         foreach (var topic in request.Topics)
         {
@@ -48,8 +51,32 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
                 ? null
                 : topic.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
             var configs = topic.Configs.Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)).ToList();
+            // Written one after another (as Kafka: a later name sees an earlier one); the leaders are awaited below.
             var outcome = await admin.CreateTopicAsync(new TopicCreationRequest(
-                topic.Name, topic.NumPartitions, topic.ReplicationFactor, assignments, configs, request.ValidateOnly));
+                topic.Name, topic.NumPartitions, topic.ReplicationFactor, assignments, configs, request.ValidateOnly, TimeSpan.Zero));
+            if (outcome.Topic is not null)
+            {
+                result.Configs = configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
+                {
+                    Name = c.Key, Value = c.Value, ConfigSource = TopicConfigSource,
+                }).ToList();
+            }
+
+            pending.Add((result, outcome));
+            response.Topics.Add(result);
+        }
+
+        // Kafka answers at once for timeout_ms <= 0 or validate_only; otherwise it waits, at most timeout_ms for the
+        // whole request, until every created topic has leaders, and answers REQUEST_TIMED_OUT for those without.
+        var outcomes = pending.Select(p => p.Outcome).ToList();
+        if (!request.ValidateOnly && request.TimeoutMs > 0)
+        {
+            outcomes = [.. await admin.AwaitLeadersAsync(outcomes, TimeSpan.FromMilliseconds(request.TimeoutMs))];
+        }
+
+        for (int i = 0; i < pending.Count; i++)
+        {
+            var (result, outcome) = (pending[i].Result, outcomes[i]);
             result.ErrorCode = (short)outcome.Error;
             result.ErrorMessage = outcome.Message;
             if (outcome.Topic is { } created)
@@ -57,13 +84,7 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
                 result.TopicId = created.TopicId;
                 result.NumPartitions = created.Partitions.Count;
                 result.ReplicationFactor = (short)created.ReplicationFactor;
-                result.Configs = configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
-                {
-                    Name = c.Key, Value = c.Value, ConfigSource = TopicConfigSource,
-                }).ToList();
             }
-
-            response.Topics.Add(result);
         }
 
         return response;

@@ -6,7 +6,11 @@ using Broker.Server.Topics;
 
 namespace Broker.Server.Handlers;
 
-/// <summary>DeleteTopics v0–6: by name (v0–5 topic_names, v6 topics[name]) or by topic id (v6).</summary>
+/// <summary>
+/// DeleteTopics v0–6: by name (v0–5 topic_names, v6 topics[name]) or by topic id (v6). As Kafka, the answer comes
+/// right after the deletions are requested when timeout_ms &lt;= 0; otherwise the topics are awaited together, at
+/// most timeout_ms, and one still present by then is answered REQUEST_TIMED_OUT (its deletion goes on).
+/// </summary>
 public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata cluster) : RequestHandler<DeleteTopicsRequest>
 {
     public override ApiKey ApiKey => ApiKey.DeleteTopics;
@@ -14,6 +18,8 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {
         var response = new DeleteTopicsResponse();
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs));
+        var pending = new List<(DeleteTopicsResponse.DeletableTopicResult Result, Task<(ErrorCode, string?)> Deletion)>();
         var targets = context.ApiVersion >= 6
             ? request.Topics.Select(t => (t.Name, t.TopicId))
             : request.TopicNames.Select(n => ((string?)n, KafkaUuid.Zero));
@@ -33,10 +39,15 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
             }
 
             if (cluster.TryGetTopic(resolved, out var topic)) result.TopicId = topic.TopicId;
-            var (error, message) = await admin.DeleteTopicAsync(resolved);
+            pending.Add((result, admin.DeleteTopicAsync(resolved, wait)));
+            response.Responses.Add(result);
+        }
+
+        foreach (var (result, deletion) in pending)
+        {
+            var (error, message) = await deletion;
             result.ErrorCode = (short)error;
             result.ErrorMessage = message;
-            response.Responses.Add(result);
         }
 
         return response;

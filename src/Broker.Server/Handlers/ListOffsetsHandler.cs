@@ -10,7 +10,8 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// ListOffsets v0–7: -1 latest (the high watermark), -2 earliest (log start), -3 the first record with the largest
 /// timestamp and that timestamp (v7, KIP-734), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
-/// v0 answers in the old form, a list of offsets.
+/// v0 answers in the old form, a list of offsets. A stored batch whose records do not parse answers INVALID_RECORD for its
+/// partition (as Kafka).
 /// </summary>
 public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata cluster) : RequestHandler<ListOffsetsRequest>
 {
@@ -36,7 +37,20 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
                 }
                 else
                 {
-                    var found = Lookup(partition, p.Timestamp);
+                    TimestampAndOffset? found;
+                    try
+                    {
+                        found = Lookup(partition, p.Timestamp);
+                    }
+                    catch (CorruptStoredRecordException)
+                    {
+                        // A batch stored before records were validated: Kafka's record iterator throws
+                        // InvalidRecordException there and ListOffsets answers that partition INVALID_RECORD.
+                        result.ErrorCode = (short)ErrorCode.InvalidRecord;
+                        topicResponse.Partitions.Add(result);
+                        continue;
+                    }
+
                     result.Timestamp = found?.Timestamp ?? -1;
                     result.Offset = found?.Offset ?? -1;
                     result.LeaderEpoch = partition.LeaderEpoch;

@@ -3,14 +3,19 @@ using Broker.Server.Cluster;
 
 namespace Broker.Server.Topics;
 
-/// <summary>What CreateTopics asks for; -1 means "broker default" as in the protocol.</summary>
+/// <summary>
+/// What CreateTopics asks for; -1 means "broker default" as in the protocol. <see cref="LeaderWait"/> bounds the wait
+/// for the new topic's leaders after the write: null for the broker's own bound, zero (or less) to answer right after
+/// the write, as Kafka does for CreateTopics' timeout_ms &lt;= 0.
+/// </summary>
 public sealed record TopicCreationRequest(
     string Name,
     int NumPartitions,
     int ReplicationFactor,
     IReadOnlyList<IReadOnlyList<int>>? Assignments,
     IReadOnlyList<KeyValuePair<string, string?>> Configs,
-    bool ValidateOnly);
+    bool ValidateOnly,
+    TimeSpan? LeaderWait = null);
 
 /// <summary>Outcome of a topic creation: the topic, or a Kafka error code with a message for the client.</summary>
 public sealed record TopicCreation(ErrorCode Error, string? Message, TopicInfo? Topic)
@@ -43,11 +48,22 @@ public interface ITopicAdmin
     /// <summary>Creates the topic; in ZooKeeper mode completes once the controller has elected its leaders (bounded).</summary>
     Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request);
 
+    /// <summary>
+    /// Waits, at most <paramref name="wait"/> for all together, until every successful creation of
+    /// <paramref name="created"/> (made with a zero <see cref="TopicCreationRequest.LeaderWait"/>) shows its leaders
+    /// in this broker's metadata; those that do not get REQUEST_TIMED_OUT (the topic stays created), as Kafka's
+    /// delayed CreateTopics. Failed creations are returned unchanged, in the same order.
+    /// </summary>
+    Task<IReadOnlyList<TopicCreation>> AwaitLeadersAsync(IReadOnlyList<TopicCreation> created, TimeSpan wait) =>
+        Task.FromResult(created);
+
     /// <summary>Creates a topic with the broker defaults (Metadata auto-creation).</summary>
     Task<TopicCreation> AutoCreateAsync(string name);
 
     /// <summary>Deletes the topic; in ZooKeeper mode completes once the controller has removed it (bounded).</summary>
-    Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name);
+    /// <param name="wait">Bound on the wait for the controller: null for the broker's own bound, zero (or less) to
+    /// answer right after the deletion is requested (DeleteTopics' timeout_ms &lt;= 0, as Kafka).</param>
+    Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name, TimeSpan? wait = null);
 
     /// <summary>The topic's config overrides (name → value), or null when there is no such topic.</summary>
     IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic);

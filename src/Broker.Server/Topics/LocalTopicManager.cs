@@ -148,7 +148,7 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
 
     Task<TopicCreation> ITopicAdmin.AutoCreateAsync(string name) => Task.FromResult(AutoCreate(name));
 
-    Task<(ErrorCode Error, string? Message)> ITopicAdmin.DeleteTopicAsync(string name) => Task.FromResult(DeleteTopic(name));
+    Task<(ErrorCode Error, string? Message)> ITopicAdmin.DeleteTopicAsync(string name, TimeSpan? wait) => Task.FromResult(DeleteTopic(name));
 
     Task<(ErrorCode Error, string? Message)> ITopicAdmin.AlterTopicConfigsAsync(string topic, IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly) =>
         Task.FromResult(AlterTopicConfigs(topic, changes, replaceAll, validateOnly));

@@ -34,7 +34,16 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
             return TopicCreation.Fail(ErrorCode.LeaderNotAvailable, $"Topic '{name}' may exist: this broker's view of the cluster is not loaded or lags behind ZooKeeper; retry.");
         }
 
-        return await CreateTopicAsync(new TopicCreationRequest(name, -1, -1, null, [], false)).ConfigureAwait(false);
+        var outcome = await CreateTopicAsync(new TopicCreationRequest(name, -1, -1, null, [], false)).ConfigureAwait(false);
+        if (outcome.Error == ErrorCode.TopicAlreadyExists)
+        {
+            // Another client (here or through another broker) created it since the check above. Kafka's auto-creation
+            // answers LEADER_NOT_AVAILABLE for that (retriable); TOPIC_ALREADY_EXISTS would fail the client's records.
+            cluster.RequestRefresh();
+            return TopicCreation.Fail(ErrorCode.LeaderNotAvailable, $"Topic '{name}' was just created by another request; retry.");
+        }
+
+        return outcome;
     }
 
     public IReadOnlyDictionary<string, string>? GetTopicConfigs(string topic) =>
@@ -172,29 +181,45 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         }
 
         LogCreated(request.Name, partitions, topicId.ToString());
-        bool ready = await cluster.WaitForAsync(
-            c => c.TryGetTopic(request.Name, out var t) && t.Partitions.Count == partitions && t.Partitions.All(p => p.Leader >= 0),
-            ControllerWait).ConfigureAwait(false);
-        if (!ready) return TopicCreation.Fail(ErrorCode.RequestTimedOut, $"Topic '{request.Name}' was created but its leaders were not elected within {ControllerWait.TotalSeconds:0} s.");
-        cluster.TryGetTopic(request.Name, out var created);
-        return TopicCreation.Ok(created);
+        var written = TopicCreation.Ok(new TopicInfo(request.Name, topicId, planned, TopicName.IsInternal(request.Name)));
+        var wait = request.LeaderWait ?? ControllerWait;
+        return wait <= TimeSpan.Zero ? written : (await AwaitLeadersAsync([written], wait).ConfigureAwait(false))[0];
     }
 
-    public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name)
+    public async Task<IReadOnlyList<TopicCreation>> AwaitLeadersAsync(IReadOnlyList<TopicCreation> created, TimeSpan wait)
+    {
+        var pending = created.Where(c => c.Topic is not null).Select(c => c.Topic!).ToList();
+        if (pending.Count > 0 && wait > TimeSpan.Zero)
+        {
+            await cluster.WaitForAsync(c => pending.All(t => HasLeaders(c, t)), wait).ConfigureAwait(false);
+        }
+
+        return created.Select(c => c.Topic is not { } t ? c
+            : cluster.TryGetTopic(t.Name, out var seen) && HasLeaders(cluster, t) ? TopicCreation.Ok(seen)
+            : TopicCreation.Fail(ErrorCode.RequestTimedOut, $"Topic '{t.Name}' was created but its leaders were not elected within {wait.TotalMilliseconds:0} ms.")).ToList();
+    }
+
+    /// <summary>The view shows every partition of <paramref name="topic"/> (same id) with a leader.</summary>
+    private static bool HasLeaders(IClusterMetadata view, TopicInfo topic) =>
+        view.TryGetTopic(topic.Name, out var t) && t.TopicId == topic.TopicId && t.Partitions.Count == topic.Partitions.Count && t.Partitions.All(p => p.Leader >= 0);
+
+    public async Task<(ErrorCode Error, string? Message)> DeleteTopicAsync(string name, TimeSpan? wait = null)
     {
         if (!config.DeleteTopicEnable) return (ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled.");
         if (await store.GetTopicAsync(name).ConfigureAwait(false) is not { } topic)
             return (ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
         await store.RequestTopicDeletionAsync(name).ConfigureAwait(false);
         LogDeletionRequested(name);
+        var bound = wait ?? ControllerWait;
+        if (bound <= TimeSpan.Zero) return (ErrorCode.None, null);
 
         // Done when this broker's view dropped the topic and the controller removed it, or (as Kafka answers) only
         // dropped while the controller waits for a replica's offline broker: re-creation is refused until then.
         // The view learns the deletion from the controller's UpdateMetadata; whether the controller finished is read
         // from ZooKeeper (one small read per poll: the view no longer follows /admin/delete_topics).
         var replicas = topic.Partitions.Values.SelectMany(r => r).ToHashSet();
-        var deadline = DateTime.UtcNow + ControllerWait;
-        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), ControllerWait).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + bound;
+        bool gone = await cluster.WaitForAsync(c => !c.TryGetTopic(name, out _), bound).ConfigureAwait(false);
         while (gone && replicas.All(r => cluster.Brokers.Any(b => b.Id == r)) && (await store.GetTopicDeletionsAsync(null).ConfigureAwait(false)).Contains(name))
         {
             if (DateTime.UtcNow > deadline) gone = false;

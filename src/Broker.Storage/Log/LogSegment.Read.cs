@@ -79,6 +79,7 @@ public sealed partial class LogSegment
     /// the batch is uncompressed CreateTime. Returns (timestamp, offset) or null when the segment has none.
     /// Thread-safe against one concurrent appender.
     /// </summary>
+    /// <exception cref="CorruptStoredRecordException">The batch to refine has records that do not parse.</exception>
     public (long Timestamp, long Offset)? FindOffsetByTimestamp(long timestamp)
     {
         int end = Size;
@@ -143,7 +144,8 @@ public sealed partial class LogSegment
         return false;
     }
 
-    private static (long Timestamp, long Offset) RefineToRecord(SegmentReader reader, int position, RecordBatchHeader header, long timestamp)
+    /// <exception cref="CorruptStoredRecordException">The batch's records do not parse (stored before validation).</exception>
+    private (long Timestamp, long Offset) RefineToRecord(SegmentReader reader, int position, RecordBatchHeader header, long timestamp)
     {
         if (header.Compression != CompressionType.None || header.TimestampType == TimestampType.LogAppendTime
             || !reader.TryRead(position, header.TotalSize, out ReadOnlySpan<byte> batch))
@@ -151,13 +153,21 @@ public sealed partial class LogSegment
             return (header.MaxTimestamp, header.BaseOffset);
         }
 
-        var records = new RecordReader(batch);
-        while (records.TryReadNext(out RecordView record))
+        try
         {
-            if (record.Timestamp >= timestamp)
+            var records = new RecordReader(batch);
+            while (records.TryReadNext(out RecordView record))
             {
-                return (record.Timestamp, record.Offset);
+                if (record.Timestamp >= timestamp)
+                {
+                    return (record.Timestamp, record.Offset);
+                }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CorruptStoredRecordException(
+                $"Batch at offset {header.BaseOffset} (position {position}) of {LogPath} has records that do not parse: {e.Message}", e);
         }
 
         return (header.MaxTimestamp, header.BaseOffset);

@@ -121,6 +121,42 @@ public sealed class HostileBatchTests : SingleBrokerFixture
         Assert.That(ListOffset(c, topic, Timestamp + 4), Is.Not.EqualTo(-1));
     }
 
+    /// <summary>
+    /// A batch stored before records were validated (a valid CRC around a record whose length runs past the batch),
+    /// written into the segment by hand: ListOffsets by timestamp must parse its records and, as Kafka (whose record
+    /// iterator throws InvalidRecordException there), answer INVALID_RECORD for that partition on a connection that
+    /// stays open, not throw out of the handler.
+    /// </summary>
+    [Test]
+    public void StoredBatchWithBadRecords_ListOffsetsByTimestamp_AnswersInvalidRecord_AndTheConnectionStays()
+    {
+        string topic = CreateTopic("oldbad");
+        using var c = Connect();
+        var produced = c.RoundTrip<ProduceResponse>(ProduceRequestFor(topic, Batch(HostileBatches.Records(2), 2)), 9).Responses.Single().PartitionResponses.Single();
+        Assert.That(produced.ErrorCode, Is.EqualTo(0), produced.ErrorMessage);
+
+        string segment = Path.Combine(Broker.LogDir, $"{topic}-0", "00000000000000000000.log");
+        byte[] stored = File.ReadAllBytes(segment);
+        // The first record's length (a one-byte zigzag varint) now says 63 bytes, more than the batch holds.
+        stored[RecordBatchHeader.Size] = 0x7E;
+        RecordBatch.WriteCrc(stored.AsSpan(0, RecordBatchHeader.Read(stored).TotalSize));
+        using (var file = new FileStream(segment, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            file.Write(stored);
+        }
+
+        var response = c.RoundTrip<ListOffsetsResponse>(new ListOffsetsRequest
+        {
+            ReplicaId = -1,
+            Topics = [new ListOffsetsRequest.ListOffsetsTopic { Name = topic, Partitions = [new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = 0, Timestamp = HostileBatches.Timestamp + 1 }] }],
+        }, 7);
+        var partition = response.Topics.Single().Partitions.Single();
+
+        Assert.That((ErrorCode)partition.ErrorCode, Is.EqualTo(ErrorCode.InvalidRecord));
+        Assert.That(partition.Offset, Is.EqualTo(-1));
+        Assert.That(ListOffset(c, topic, -1), Is.EqualTo(2), "the same connection still answers");
+    }
+
     private string CreateTopic(string prefix)
     {
         string topic = UniqueTopic(prefix);
