@@ -149,7 +149,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
-            sp.GetRequiredService<ILogger<KafkaConnectionHandler>>()));
+            sp.GetRequiredService<ILogger<KafkaConnectionHandler>>(),
+            config.SocketRequestReceiveTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(config.SocketRequestReceiveTimeoutMs),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());

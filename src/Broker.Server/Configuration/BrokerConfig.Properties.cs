@@ -41,6 +41,9 @@ public sealed partial class BrokerConfig
     /// <summary>Largest request size read from a socket, in bytes.</summary>
     public int SocketRequestMaxBytes => Value<int>("socket.request.max.bytes");
 
+    /// <summary><c>socket.request.receive.timeout.ms</c>: longest a partially received request may wait for its rest; negative means never.</summary>
+    public long SocketRequestReceiveTimeoutMs => Value<long>("socket.request.receive.timeout.ms");
+
     /// <summary><c>connections.max.idle.ms</c>; negative means never.</summary>
     public long ConnectionsMaxIdleMs => Value<long>("connections.max.idle.ms");
 

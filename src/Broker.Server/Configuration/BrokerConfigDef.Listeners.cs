@@ -40,6 +40,11 @@ public static partial class BrokerConfigDef
             "SO_RCVBUF of the broker's sockets, in bytes. -1 uses the OS default."),
         Int("socket.request.max.bytes", "104857600", AtLeast(1), High,
             "Largest request the broker will read, in bytes; larger requests close the connection (protects memory)."),
+        Long("socket.request.receive.timeout.ms", "60000", null, Medium,
+            "Longest a request may take to arrive once its first byte is received, in milliseconds; a connection still " +
+            "holding a partial request after that is closed (ours, not Kafka's: against slowloris clients that send a " +
+            "request a byte at a time, which connections.max.idle.ms never sees as idle). The default is librdkafka's " +
+            "socket.timeout.ms, past which clients have given up on the request anyway. -1 never closes."),
         Long("connections.max.idle.ms", "600000", null, Medium,
             "A connection with no byte received or sent for this many milliseconds is closed. -1 never closes idle connections."),
         Int("max.connections", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,

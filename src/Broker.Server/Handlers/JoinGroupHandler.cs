@@ -8,7 +8,9 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// JoinGroup v0–7. The answer waits (without blocking a thread) until the rebalance completes. v4+ members without
 /// an id get MEMBER_ID_REQUIRED with their id first (KIP-394); v5+ static members use group.instance.id; v7 answers
-/// the protocol type and a nullable protocol name.
+/// the protocol type and a nullable protocol name. The wait ends with the connection (issue 12): a client that leaves
+/// while its join is parked releases its socket at once; the member stays in the group until its session expires and
+/// the answer is dropped, as Kafka drops a response to a closed channel.
 /// </summary>
 public sealed class JoinGroupHandler(GroupCoordinator coordinator) : RequestHandler<JoinGroupRequest>
 {
@@ -26,7 +28,7 @@ public sealed class JoinGroupHandler(GroupCoordinator coordinator) : RequestHand
             request.RebalanceTimeoutMs,
             request.ProtocolType,
             request.Protocols.Select(p => (p.Name, p.Metadata.ToArray())).ToList(),
-            RequireKnownMemberId: context.ApiVersion >= 4)).ConfigureAwait(false);
+            RequireKnownMemberId: context.ApiVersion >= 4)).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
         var response = new JoinGroupResponse
         {
             ErrorCode = (short)result.Error,

@@ -19,12 +19,21 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     private readonly RequestDispatcher _dispatcher;
     private readonly int _maxRequestBytes;
     private readonly ILogger _logger;
+    private readonly TimeSpan _receiveTimeout;
+    private readonly TimeProvider _time;
 
-    public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger)
+    /// <param name="receiveTimeout">
+    /// <c>socket.request.receive.timeout.ms</c>: longest a request may take to arrive once its first byte is here;
+    /// null or <see cref="Timeout.InfiniteTimeSpan"/> never closes.
+    /// </param>
+    public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger,
+        TimeSpan? receiveTimeout = null, TimeProvider? time = null)
     {
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
         _logger = logger;
+        _receiveTimeout = receiveTimeout ?? Timeout.InfiniteTimeSpan;
+        _time = time ?? TimeProvider.System;
     }
 
     public async Task OnConnectedAsync(ConnectionContext connection)
@@ -39,6 +48,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
+        using var deadline = new PartialRequestDeadline(_receiveTimeout, _time, input);
         while (!connection.ShutdownRequested.IsCancellationRequested)
         {
             ReadResult result;
@@ -52,12 +62,14 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
 
             var buffer = result.Buffer;
+            long pending = 0;
             try
             {
                 while (true)
                 {
                     var status = FrameReader.TryReadFrame(ref buffer, _maxRequestBytes, out var frame);
                     if (status == FrameStatus.NeedMoreData) break;
+                    deadline.Stop(); // a whole request arrived; the clock of the next one starts with its first byte
                     if (status != FrameStatus.Frame)
                     {
                         FrameReader.TryPeekSize(buffer, out int size);
@@ -72,13 +84,26 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                         return;
                     }
                 }
+
+                // What is left is the beginning of the next request.
+                pending = buffer.Length;
+                if (pending == 0) deadline.Stop();
+                else deadline.Start();
             }
             finally
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            if (result.IsCompleted || result.IsCanceled) return;
+            if (result.IsCompleted) return;
+            if (deadline.HasExpired)
+            {
+                LogReceiveTimeout(connection.Id, connection.RemoteDisplay, pending, (long)_receiveTimeout.TotalMilliseconds);
+                connection.Abort("request receive timeout");
+                return;
+            }
+
+            // Otherwise a cancelled read is the deadline's timer firing just after the request completed: read on.
         }
     }
 
@@ -208,6 +233,9 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
     [LoggerMessage(203, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote} (client {ClientId}): malformed {Api} v{Version} request: {Reason}")]
     private partial void LogBadRequest(long connectionId, string remote, string clientId, ApiKey api, short version, string reason);
+
+    [LoggerMessage(205, LogLevel.Warning, "Closing connection {ConnectionId} from {Remote}: a request of which {Bytes} bytes arrived is incomplete after socket.request.receive.timeout.ms={TimeoutMs}")]
+    private partial void LogReceiveTimeout(long connectionId, string remote, long bytes, long timeoutMs);
 
     [LoggerMessage(204, LogLevel.Error, "Closing connection {ConnectionId} from {Remote}: {Api} v{Version} handler failed")]
     private partial void LogHandlerFailed(long connectionId, string remote, ApiKey api, short version, Exception ex);
