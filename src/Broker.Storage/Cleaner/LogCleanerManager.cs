@@ -8,7 +8,8 @@ namespace Broker.Storage.Cleaner;
 /// compacted log's first dirty offset, written after every cleaning. The filthiest log goes first: among logs whose
 /// cleanup.policy contains compact and that no other thread is cleaning, the one with the highest dirty ratio above
 /// its min.cleanable.dirty.ratio; a log whose oldest dirty record passed max.compaction.lag.ms, or whose kept
-/// tombstones reached their delete horizon, is eligible whatever its ratio.
+/// tombstones reached their delete horizon, is eligible whatever its ratio. Delete horizons are learnt from each
+/// cleaning and, after a restart, from the batches themselves (<see cref="DeleteHorizonScan"/>, once per log).
 /// Thread-safety: all members are thread-safe (one lock).
 /// </summary>
 public sealed class LogCleanerManager
@@ -21,6 +22,9 @@ public sealed class LogCleanerManager
     private readonly Dictionary<TopicPartition, long> _checkpoints = [];
     private readonly Dictionary<TopicPartition, long> _deleteHorizons = [];
     private readonly HashSet<TopicPartition> _inProgress = [];
+
+    /// <summary>Logs whose cleaned section was scanned for stamped tombstones since start (<see cref="DeleteHorizonScan"/>).</summary>
+    private readonly HashSet<TopicPartition> _horizonsScanned = [];
 
     /// <param name="logs">The broker's logs, enumerated at each choice.</param>
     /// <param name="logDirs">Log dirs whose checkpoint files are read now.</param>
@@ -160,6 +164,16 @@ public sealed class LogCleanerManager
 
         bool lagPassed = config.MaxCompactionLagMs < long.MaxValue && firstDirtySegment is not null
             && firstDirtySegment.FirstBatchTimestamp() is long first && first >= 0 && nowMs - first > config.MaxCompactionLagMs;
+        if (firstDirty > logStart && !_deleteHorizons.ContainsKey(log.TopicPartition) && _horizonsScanned.Add(log.TopicPartition))
+        {
+            // First look at this log since start: its kept tombstones' horizons are on disk, not in memory.
+            long stamped = DeleteHorizonScan.EarliestPending(segments, logStart, firstDirty);
+            if (stamped >= 0)
+            {
+                _deleteHorizons[log.TopicPartition] = stamped;
+            }
+        }
+
         bool horizonDue = _deleteHorizons.TryGetValue(log.TopicPartition, out long horizon) && horizon <= nowMs && upper > logStart;
         var candidate = new LogToClean(log, firstDirty, upper, cleanBytes, dirtyBytes, lagPassed || horizonDue);
         bool dirtyEnough = dirtyBytes > 0 && upper > firstDirty && candidate.DirtyRatio > config.MinCleanableDirtyRatio;
