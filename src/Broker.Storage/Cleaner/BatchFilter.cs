@@ -17,8 +17,9 @@ internal static class BatchFilter
     /// <summary>Attribute bit: baseTimestamp holds the delete horizon (KIP-534).</summary>
     public const short DeleteHorizonFlag = 0x40;
 
-    /// <summary>What happened to one batch.</summary>
-    public readonly record struct Outcome(int RecordsIn, int RecordsKept, long DeleteHorizonMs, bool Written);
+    /// <summary>What happened to one batch: <paramref name="Written"/> when anything was output, <paramref name="Rebuilt"/>
+    /// when that output differs from the input batch (records dropped or a delete horizon stamped).</summary>
+    public readonly record struct Outcome(int RecordsIn, int RecordsKept, long DeleteHorizonMs, bool Written, bool Rebuilt = false);
 
     /// <summary>
     /// Filters <paramref name="batch"/> into <paramref name="output"/>. A record is kept when it has a key, no newer
@@ -87,7 +88,7 @@ internal static class BatchFilter
 
         if (keptCount == 0 && !retainEmpty)
         {
-            return new Outcome(header.RecordsCount, 0, -1, false);
+            return new Outcome(header.RecordsCount, 0, -1, false, true);
         }
 
         int outStart = output.WrittenCount;
@@ -119,7 +120,7 @@ internal static class BatchFilter
         }
 
         RecordBatch.WriteCrc(written);
-        return new Outcome(header.RecordsCount, keptCount, keptTombstone ? horizon : -1, true);
+        return new Outcome(header.RecordsCount, keptCount, keptTombstone ? horizon : -1, true, true);
     }
 
     /// <summary>Reads offset delta, key and whether the value is null from a record body (after its length).</summary>

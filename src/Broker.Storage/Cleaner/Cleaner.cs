@@ -12,8 +12,9 @@ namespace Broker.Storage.Cleaner;
 /// map is full (the rest waits for the next pass); (2) rewrites every inactive segment below the mapped end, grouped
 /// so that a group's original sizes fit segment.bytes, keeping each record that has no newer record of its key and is
 /// not a tombstone past its delete horizon (<see cref="BatchFilter"/>); (3) swaps each group in atomically
-/// (<see cref="PartitionLog.ReplaceSegmentsAfterCleaning"/>). Batches it cannot read (compressed — the broker has no
-/// codecs —, control, transactional) are kept whole and their keys ignored. The active segment is never touched, and
+/// (<see cref="PartitionLog.ReplaceSegmentsAfterCleaning"/>). Compressed batches are decompressed for the map and
+/// recompressed with their own codec when records go (<see cref="CompressedBatchFilter"/>); control and transactional
+/// batches (and unknown codecs) are kept whole and their keys ignored. The active segment is never touched, and
 /// nothing at or above the high watermark is mapped or removed.
 /// Thread-safety: one instance per cleaner thread.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class Cleaner
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ArrayBufferWriter<byte> _output;
+    private readonly CompressedBatchFilter _compressed = new();
 
     public Cleaner(CleanerOptions options, Throttler throttler, TimeProvider time, ILogger logger)
     {
@@ -141,7 +143,7 @@ public sealed class Cleaner
             bool stopped = false;
             long read = ForEachBatch(segment, from, cancellationToken, batch =>
             {
-                RecordBatchHeader header = RecordBatchHeader.Read(batch);
+                RecordBatchHeader header = RecordBatchHeader.Read(batch.Span);
                 if (header.NextOffset > upperBound)
                 {
                     stopped = true;
@@ -167,7 +169,7 @@ public sealed class Cleaner
                         return false;
                     }
 
-                    var records = new RecordReader(batch);
+                    var records = new RecordReader(header.Compression == CompressionType.None ? batch.Span : _compressed.Decompress(batch));
                     while (records.TryReadNext(out RecordView record))
                     {
                         if (!record.KeyIsNull)
@@ -199,16 +201,18 @@ public sealed class Cleaner
         long written = 0, read = 0, removed = 0, examined = 0, earliest = horizon;
         read = ForEachBatch(source, source.BaseOffset, cancellationToken, batch =>
         {
-            RecordBatchHeader header = RecordBatchHeader.Read(batch);
+            RecordBatchHeader header = RecordBatchHeader.Read(batch.Span);
             if (!IsFilterable(header))
             {
-                _output.Write(batch);
+                _output.Write(batch.Span);
             }
             else
             {
                 bool producersLast = header.ProducerId >= 0
                     && log.Producers.TryGetEntry(header.ProducerId, out var entry) && entry.LastOffset == header.LastOffset;
-                BatchFilter.Outcome outcome = BatchFilter.Filter(batch, _map, now, config.DeleteRetentionMs, producersLast, _output);
+                BatchFilter.Outcome outcome = header.Compression == CompressionType.None
+                    ? BatchFilter.Filter(batch.Span, _map, now, config.DeleteRetentionMs, producersLast, _output)
+                    : _compressed.Filter(batch, _map, now, config.DeleteRetentionMs, producersLast, _output);
                 examined += outcome.RecordsIn;
                 removed += outcome.RecordsIn - outcome.RecordsKept;
                 if (outcome.DeleteHorizonMs >= 0 && (earliest < 0 || outcome.DeleteHorizonMs < earliest))
@@ -264,10 +268,10 @@ public sealed class Cleaner
 
             bytes += chunk.Length;
             _throttler.MaybeThrottle(chunk.Length, cancellationToken);
-            ReadOnlySpan<byte> data = chunk.Span;
+            ReadOnlyMemory<byte> data = chunk;
             while (!data.IsEmpty)
             {
-                RecordBatchHeader header = RecordBatchHeader.Read(data);
+                RecordBatchHeader header = RecordBatchHeader.Read(data.Span);
                 if (!visit(data[..header.TotalSize]))
                 {
                     return bytes;
@@ -279,9 +283,9 @@ public sealed class Cleaner
         }
     }
 
-    /// <summary>Batches whose records the cleaner reads: uncompressed, neither control nor transactional.</summary>
+    /// <summary>Batches whose records the cleaner reads: a known codec (or none), neither control nor transactional.</summary>
     private static bool IsFilterable(in RecordBatchHeader header) =>
-        header.Compression == CompressionType.None && !header.IsControl && !header.IsTransactional;
+        header.Compression <= CompressionType.Zstd && !header.IsControl && !header.IsTransactional;
 
     /// <summary>Consecutive segments whose original sizes together fit segment.bytes and whose offsets fit an index
     /// (Kafka's groupSegmentsBySize).</summary>
@@ -306,5 +310,5 @@ public sealed class Cleaner
         }
     }
 
-    private delegate bool BatchVisitor(ReadOnlySpan<byte> batch);
+    private delegate bool BatchVisitor(ReadOnlyMemory<byte> batch);
 }

@@ -11,8 +11,8 @@ internal static partial class CleanerLog
     [LoggerMessage(61, LogLevel.Warning, "Completed an interrupted cleaner swap in {Directory}: segment {BaseOffset} replaces the segments below offset {EndOffset}")]
     public static partial void CompletedSwap(this ILogger logger, string directory, long baseOffset, long endOffset);
 
-    [LoggerMessage(62, LogLevel.Error, "Cleaning of log {Directory} failed; it is retried after log.cleaner.backoff.ms")]
-    public static partial void CleaningFailed(this ILogger logger, Exception exception, string directory);
+    [LoggerMessage(62, LogLevel.Warning, "Unexpected exception thrown when cleaning log {Directory}. Marking its partition ({Partition}) as uncleanable; uncleanable-partitions-count is now {UncleanableCount}")]
+    public static partial void MarkedUncleanable(this ILogger logger, Exception exception, string directory, string partition, int uncleanableCount);
 
     [LoggerMessage(63, LogLevel.Information, "Cleaning of log {Directory} aborted: the log changed while it was cleaned")]
     public static partial void CleaningAborted(this ILogger logger, string directory);

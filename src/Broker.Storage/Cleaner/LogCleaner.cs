@@ -86,6 +86,11 @@ public sealed class LogCleaner : IDisposable
     public CleanResult? CleanFilthiestLog(Cleaner cleaner, CancellationToken cancellationToken = default)
     {
         LogToClean? next = Manager.GrabFilthiestLog(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach ((PartitionLog failed, Exception error) in Manager.DrainEvaluationFailures())
+        {
+            _logger.MarkedUncleanable(error, failed.Directory, failed.TopicPartition.ToString(), Manager.UncleanablePartitionsCount);
+        }
+
         if (next is null)
         {
             return null;
@@ -105,14 +110,17 @@ public sealed class LogCleaner : IDisposable
             Interlocked.Increment(ref _cleanings);
             return result;
         }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Stopping, or the log was deleted meanwhile: nothing is wrong with the log itself.
+            Manager.AbortCleaning(next);
+            throw;
+        }
         catch (Exception e)
         {
-            Manager.AbortCleaning(next);
-            if (e is not OperationCanceledException)
-            {
-                _logger.CleaningFailed(e, next.Log.Directory);
-            }
-
+            // Kafka's LogCleaningException: the partition is marked uncleanable and skipped; the others go on.
+            Manager.MarkUncleanable(next);
+            _logger.MarkedUncleanable(e, next.Log.Directory, next.Log.TopicPartition.ToString(), Manager.UncleanablePartitionsCount);
             throw;
         }
     }
@@ -155,9 +163,9 @@ public sealed class LogCleaner : IDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or ObjectDisposedException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Logged with the log's directory by CleanFilthiestLog; retried after the backoff.
+                // Logged by CleanFilthiestLog, which marked the log uncleanable; the others are taken after the backoff.
             }
 
             if (result is null)

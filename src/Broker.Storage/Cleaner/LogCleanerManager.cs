@@ -8,7 +8,8 @@ namespace Broker.Storage.Cleaner;
 /// compacted log's first dirty offset, written after every cleaning. The filthiest log goes first: among logs whose
 /// cleanup.policy contains compact and that no other thread is cleaning, the one with the highest dirty ratio above
 /// its min.cleanable.dirty.ratio; a log whose oldest dirty record passed max.compaction.lag.ms, or whose kept
-/// tombstones reached their delete horizon, is eligible whatever its ratio.
+/// tombstones reached their delete horizon, is eligible whatever its ratio. Delete horizons are learnt from each
+/// cleaning and, after a restart, from the batches themselves (<see cref="DeleteHorizonScan"/>, once per log).
 /// Thread-safety: all members are thread-safe (one lock).
 /// </summary>
 public sealed class LogCleanerManager
@@ -21,6 +22,14 @@ public sealed class LogCleanerManager
     private readonly Dictionary<TopicPartition, long> _checkpoints = [];
     private readonly Dictionary<TopicPartition, long> _deleteHorizons = [];
     private readonly HashSet<TopicPartition> _inProgress = [];
+
+    /// <summary>Partitions whose cleaning threw (Kafka's uncleanablePartitions): skipped until the process restarts or
+    /// the partition leaves this broker.</summary>
+    private readonly HashSet<TopicPartition> _uncleanable = [];
+    private readonly List<(PartitionLog Log, Exception Error)> _evaluationFailures = [];
+
+    /// <summary>Logs whose cleaned section was scanned for stamped tombstones since start (<see cref="DeleteHorizonScan"/>).</summary>
+    private readonly HashSet<TopicPartition> _horizonsScanned = [];
 
     /// <param name="logs">The broker's logs, enumerated at each choice.</param>
     /// <param name="logDirs">Log dirs whose checkpoint files are read now.</param>
@@ -53,10 +62,11 @@ public sealed class LogCleanerManager
     {
         lock (_lock)
         {
+            MaintainUncleanable();
             LogToClean? best = null;
             foreach (PartitionLog log in _logs())
             {
-                if (!log.Config.Compact || log.IsOffline || _inProgress.Contains(log.TopicPartition))
+                if (!log.Config.Compact || log.IsOffline || _inProgress.Contains(log.TopicPartition) || _uncleanable.Contains(log.TopicPartition))
                 {
                     continue;
                 }
@@ -69,6 +79,13 @@ public sealed class LogCleanerManager
                 catch (ObjectDisposedException)
                 {
                     continue; // Deleted meanwhile.
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Kafka wraps this in a LogCleaningException too: the partition is uncleanable, the others go on.
+                    _uncleanable.Add(log.TopicPartition);
+                    _evaluationFailures.Add((log, e));
+                    continue;
                 }
 
                 if (candidate is not null && (best is null || (candidate.Forced && !best.Forced) || (candidate.Forced == best.Forced && candidate.DirtyRatio > best.DirtyRatio)))
@@ -112,7 +129,63 @@ public sealed class LogCleanerManager
         }
     }
 
-    /// <summary>Releases a log whose cleaning failed; it may be chosen again later.</summary>
+    /// <summary>Partitions marked uncleanable and still hosted (Kafka's uncleanable-partitions-count gauge, summed over
+    /// log dirs).</summary>
+    public int UncleanablePartitionsCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                MaintainUncleanable();
+                return _uncleanable.Count;
+            }
+        }
+    }
+
+    /// <summary>Logs marked uncleanable while choosing (their evaluation threw) since the last call, for logging.</summary>
+    public List<(PartitionLog Log, Exception Error)> DrainEvaluationFailures()
+    {
+        lock (_lock)
+        {
+            List<(PartitionLog, Exception)> failures = [.. _evaluationFailures];
+            _evaluationFailures.Clear();
+            return failures;
+        }
+    }
+
+    /// <summary>Whether <paramref name="tp"/> is marked uncleanable.</summary>
+    public bool IsUncleanable(TopicPartition tp)
+    {
+        lock (_lock)
+        {
+            return _uncleanable.Contains(tp);
+        }
+    }
+
+    /// <summary>Releases a log whose cleaning threw unexpectedly and marks it uncleanable (Kafka's
+    /// markPartitionUncleanable): other logs go on being cleaned, this one is skipped from now on.</summary>
+    public void MarkUncleanable(LogToClean cleaned)
+    {
+        lock (_lock)
+        {
+            _inProgress.Remove(cleaned.Log.TopicPartition);
+            _uncleanable.Add(cleaned.Log.TopicPartition);
+        }
+    }
+
+    /// <summary>Forgets uncleanable partitions no longer hosted (Kafka's maintainUncleanablePartitions), so a
+    /// re-created topic is cleaned again. Caller holds the lock.</summary>
+    private void MaintainUncleanable()
+    {
+        if (_uncleanable.Count > 0)
+        {
+            var hosted = _logs().Select(l => l.TopicPartition).ToHashSet();
+            _uncleanable.RemoveWhere(tp => !hosted.Contains(tp));
+        }
+    }
+
+    /// <summary>Releases a log whose cleaning was cancelled or whose log went away; it may be chosen again later.</summary>
     public void AbortCleaning(LogToClean cleaned)
     {
         lock (_lock)
@@ -160,6 +233,16 @@ public sealed class LogCleanerManager
 
         bool lagPassed = config.MaxCompactionLagMs < long.MaxValue && firstDirtySegment is not null
             && firstDirtySegment.FirstBatchTimestamp() is long first && first >= 0 && nowMs - first > config.MaxCompactionLagMs;
+        if (firstDirty > logStart && !_deleteHorizons.ContainsKey(log.TopicPartition) && _horizonsScanned.Add(log.TopicPartition))
+        {
+            // First look at this log since start: its kept tombstones' horizons are on disk, not in memory.
+            long stamped = DeleteHorizonScan.EarliestPending(segments, logStart, firstDirty);
+            if (stamped >= 0)
+            {
+                _deleteHorizons[log.TopicPartition] = stamped;
+            }
+        }
+
         bool horizonDue = _deleteHorizons.TryGetValue(log.TopicPartition, out long horizon) && horizon <= nowMs && upper > logStart;
         var candidate = new LogToClean(log, firstDirty, upper, cleanBytes, dirtyBytes, lagPassed || horizonDue);
         bool dirtyEnough = dirtyBytes > 0 && upper > firstDirty && candidate.DirtyRatio > config.MinCleanableDirtyRatio;

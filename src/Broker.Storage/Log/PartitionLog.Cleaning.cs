@@ -9,7 +9,8 @@ public sealed partial class PartitionLog
     /// 1. a marker <c>&lt;base&gt;.swap-end</c> records the end of the replaced range (fsynced); 2. the cleaned files are
     /// renamed <c>.cleaned → .swap</c>, the log file first: from this rename on, recovery completes the swap; 3. the old
     /// segments are renamed to <c>.deleted</c> (still served to in-flight reads); 4. the new files lose the
-    /// <c>.swap</c> suffix; 5. the marker goes. A crash at any point loads either the old segments or the new one,
+    /// <c>.swap</c> suffix; 5. the marker goes. The directory is fsynced before the commit, after it and at the end (Kafka's
+    /// flushDir), so the renames themselves survive a power loss. A crash at any point loads either the old segments or the new one,
     /// never both and never neither (see <see cref="SwapRecovery"/>).
     /// Returns false, changing nothing, when the log changed meanwhile (retention, truncation, deletion, failure): the
     /// caller then deletes its cleaned files.
@@ -46,8 +47,17 @@ public sealed partial class PartitionLog
             string marker = SwapRecovery.MarkerPath(Directory, cleaned.BaseOffset);
             SwapRecovery.WriteMarker(marker, end);
             onStep?.Invoke("marker-written");
+            // The marker and the .cleaned files must exist on disk before the commit names them (a failure here
+            // changes nothing: the caller deletes its files).
+            DirectorySync.Flush(Directory);
+            onStep?.Invoke("dir-synced");
             cleaned.RenameFiles(SwapRecovery.CleanedSuffix, SwapRecovery.SwapSuffix);
             onStep?.Invoke("swap-committed");
+            // The commit itself is a rename: durable only once the directory is. Past the commit a failed directory
+            // fsync cannot be undone, and the renames are done in the page cache: the swap goes on (only a power loss
+            // in the next seconds could bring the old segments back, which recovery loads as a whole).
+            DirectorySync.TryFlush(Directory);
+            onStep?.Invoke("dir-synced");
             foreach (LogSegment segment in old)
             {
                 segment.RenameForDeletion();
@@ -58,6 +68,8 @@ public sealed partial class PartitionLog
             onStep?.Invoke("swap-renamed");
             File.Delete(marker);
             onStep?.Invoke("marker-deleted");
+            DirectorySync.TryFlush(Directory);
+            onStep?.Invoke("dir-synced");
 
             LogSegment[] replaced = [.. segments.AsSpan(0, first), cleaned, .. segments.AsSpan(first + old.Count)];
             PublishSegments(replaced);

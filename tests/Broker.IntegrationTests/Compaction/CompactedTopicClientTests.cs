@@ -98,6 +98,63 @@ public sealed class CompactedTopicClientTests : SingleBrokerFixture
         Assert.That(ReadAll(topic), Is.EqualTo(expected));
     }
 
+    [TestCase(CompressionType.Lz4)]
+    [TestCase(CompressionType.Zstd)]
+    public async Task CompressedWrites_AfterCleaning_OneRecordPerLiveKeyAtItsOriginalOffset(CompressionType codec)
+    {
+        string topic = UniqueTopic("compacted-" + codec.ToString().ToLowerInvariant());
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Bootstrap }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic, NumPartitions = 1, ReplicationFactor = 1,
+                Configs = new Dictionary<string, string>
+                {
+                    ["cleanup.policy"] = "compact", ["segment.bytes"] = "4096", ["min.cleanable.dirty.ratio"] = "0.01",
+                },
+            }]);
+        }
+
+        // Every batch is compressed (idempotent producer, one batch per flushed round): the cleaner must open them.
+        var config = new ProducerConfig
+        {
+            BootstrapServers = Bootstrap, EnableIdempotence = true, Acks = Acks.All, LingerMs = 20, CompressionType = codec,
+        };
+        using (var producer = new ProducerBuilder<string, string>(config).Build())
+        {
+            for (int round = 0; round < 6; round++)
+            {
+                for (int k = 0; k < 80; k++)
+                {
+                    producer.Produce(topic, new Message<string, string> { Key = $"key-{k}", Value = $"{codec}-{round}-{k}-" + new string('v', 40) });
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(30));
+            }
+
+            // Unique filler keys so the overwritten records end up in closed (cleanable) segments.
+            for (int i = 0; i < 200; i++) producer.Produce(topic, new Message<string, string> { Key = $"filler-{i}", Value = Guid.NewGuid() + "-" + i });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        List<Rec> written = ReadAll(topic);
+        List<Rec> expected = [.. written.GroupBy(r => r.Key).Select(g => g.Last()).OrderBy(r => r.Offset)];
+        Assert.That(expected, Has.Count.EqualTo(80 + 200));
+        Assert.That(expected.Where(r => r.Key.StartsWith("key-", StringComparison.Ordinal)).Select(r => r.Value), Is.All.StartsWith($"{codec}-5-"));
+
+        List<Rec> after = [];
+        await Poll.UntilAsync(() => (after = ReadAll(topic)).Where(r => r.Key.StartsWith("key-", StringComparison.Ordinal)).Select(r => r.Key).Distinct().Count()
+                == after.Count(r => r.Key.StartsWith("key-", StringComparison.Ordinal)),
+            Bound, "the cleaner to leave one record per key inside the compressed batches");
+        Assert.That(after, Is.EqualTo(expected), "exactly the latest record of each key, at its original offset");
+        Assert.That(after[0].Offset, Is.EqualTo(5 * 80), "the first live record keeps its offset after the five removed rounds");
+
+        // kcat (librdkafka's own decoders) reads the recompressed batches the same way.
+        var consume = await ExternalProcess.RunAsync("kcat", ["-b", Bootstrap, "-t", topic, "-C", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o %k %s\\n"]);
+        Assert.That(consume.ExitCode, Is.EqualTo(0), consume.StandardError);
+        Assert.That(consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expected.Select(r => $"{r.Offset} {r.Key} {r.Value}")));
+    }
+
     private List<Rec> ReadAll(string topic)
     {
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig

@@ -67,6 +67,68 @@ public sealed class OffsetsTopicCompactionTests
         Assert.That(committed[0].Offset.Value, Is.EqualTo(commits));
     }
 
+    [Test]
+    public async Task HundredThousandCommits_ShrinkToAboutOneRecordPerGroupPartition_OffsetsIntactAfterRestart()
+    {
+        const int partitions = 8;
+        const int commitsPerPartition = 12_500; // 100,000 commits in all
+        using var broker = new BrokerProcess(0, new Dictionary<string, string>
+        {
+            ["offsets.topic.num.partitions"] = "1",
+            ["offsets.topic.replication.factor"] = "1",
+            ["offsets.topic.segment.bytes"] = "1048576",
+            ["log.cleaner.backoff.ms"] = "100",
+        });
+        await broker.StartAsync();
+        const string topic = "committed-100k";
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
+        }
+
+        // One committer per partition, in parallel (the group's commits all go to the one coordinator partition).
+        var config = new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "committer-100k", EnableAutoCommit = false };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => Task.Run(() =>
+        {
+            using var consumer = new ConsumerBuilder<Null, string>(config).Build();
+            var tp = new TopicPartition(topic, p);
+            for (int i = 1; i <= commitsPerPartition; i++)
+            {
+                consumer.Commit([new TopicPartitionOffset(tp, i)]);
+            }
+        })));
+        TimeSpan committing = watch.Elapsed;
+
+        string partitionDir = Path.Combine(broker.LogDir, "__consumer_offsets-0");
+        long activeBase = Directory.GetFiles(partitionDir, "*.log").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f))).Max();
+        Assert.That(activeBase, Is.GreaterThan(50_000), "the commits filled several segments");
+        List<long> offsets = [];
+        await Poll.UntilAsync(async () => (offsets = await OffsetsAsync(broker.BootstrapServers)).Count(o => o < activeBase) <= partitions + 1, TimeSpan.FromSeconds(60),
+            "the cleaner to leave about one record per (group, partition) below the active segment");
+        TimeSpan cleaned = watch.Elapsed;
+        TestContext.Out.WriteLine($"100,000 commits in {committing.TotalSeconds:F1} s; __consumer_offsets below the active segment ({activeBase}) compacted to " +
+            $"{offsets.Count(o => o < activeBase)} records after {cleaned.TotalSeconds:F1} s; {offsets.Count} records in all");
+
+        await broker.KillAndRestartAsync();
+        using var after = new ConsumerBuilder<Null, string>(config).Build();
+        List<TopicPartitionOffset> committed = [];
+        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        await Poll.UntilAsync(() =>
+        {
+            try
+            {
+                committed = after.Committed(all, TimeSpan.FromSeconds(5));
+                return committed.Count == partitions && committed.All(c => c.Offset.Value >= 0);
+            }
+            catch (KafkaException)
+            {
+                return false; // Coordinator still loading.
+            }
+        }, TimeSpan.FromSeconds(60), "the committed offsets after the restart");
+        Assert.That(committed.Select(c => c.Offset.Value), Is.All.EqualTo(commitsPerPartition));
+    }
+
     private static async Task<List<long>> OffsetsAsync(string bootstrap)
     {
         var result = await ExternalProcess.RunAsync("kcat", ["-b", bootstrap, "-t", "__consumer_offsets", "-C", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o\\n"]);

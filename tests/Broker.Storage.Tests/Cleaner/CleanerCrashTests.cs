@@ -68,6 +68,31 @@ public sealed class CleanerCrashTests : CleanerTestBase
     }
 
     [Test]
+    public void Swap_FsyncsTheDirectoryBeforeAndAfterTheCommitRename_AndAtTheEnd()
+    {
+        PartitionLog log = Open(Compacted(segmentBytes: 100_000));
+        for (int i = 0; i < 10; i++)
+        {
+            Put(log, NowMs, ($"k{i % 2}", $"v{i}"));
+        }
+
+        log.Roll();
+        log.HighWatermark = log.LogEndOffset;
+        var steps = new List<string>();
+        Broker.Storage.Cleaner.Cleaner cleaner = NewCleaner();
+        cleaner.StepHook = steps.Add;
+
+        cleaner.Clean(log, 0, long.MaxValue);
+
+        Assert.That(steps.SkipWhile(s => s != "marker-written"), Is.EqualTo(new[]
+        {
+            "marker-written", "dir-synced", "swap-committed", "dir-synced", "old-segment-renamed", "swap-renamed", "marker-deleted", "dir-synced",
+        }));
+        Assert.That(DirectorySync.TryFlush(PartitionDir), Is.True, "a real directory fsync succeeds");
+        Assert.That(DirectorySync.TryFlush(Path.Combine(PartitionDir, "missing")), Is.False);
+    }
+
+    [Test]
     public void SwapWithoutMarker_FallsBackToTheSwapsNextOffset()
     {
         // A .swap left without its marker (e.g. by Kafka itself) is still completed, Kafka's way.

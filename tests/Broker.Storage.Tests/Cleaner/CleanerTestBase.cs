@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Broker.Protocol.Records;
 using Broker.Storage.Cleaner;
@@ -39,7 +40,53 @@ public abstract class CleanerTestBase : PartitionLogTestBase
         return result;
     }
 
-    /// <summary>Every record of the log in offset order, with its timestamp.</summary>
+    /// <summary>Appends one batch compressed with <paramref name="codec"/>, as a producer with compression.type sends it.</summary>
+    protected static LogAppendResult PutCompressed(PartitionLog log, CompressionType codec, long timestamp, params (string Key, string? Value)[] records)
+    {
+        var builder = new RecordBatchBuilder(timestamp);
+        foreach ((string key, string? value) in records)
+        {
+            builder.Add(key, value, timestamp);
+        }
+
+        LogAppendResult result = log.Append(Compress(builder.Build(), codec));
+        Assert.That(result.IsSuccess, Is.True, result.Error.ToString());
+        return result;
+    }
+
+    /// <summary>One uncompressed batch re-encoded with <paramref name="codec"/>: same header, compressed records, new CRC.</summary>
+    protected static byte[] Compress(byte[] batch, CompressionType codec)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        output.Write(batch.AsSpan(0, RecordBatchHeader.Size));
+        RecordCodec.Compress(codec, batch.AsSpan(RecordBatchHeader.Size), output);
+        byte[] result = output.WrittenSpan.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(result.AsSpan(8), result.Length - RecordBatchHeader.LogOverhead);
+        short attributes = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(result.AsSpan(21));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(result.AsSpan(21), (short)(attributes | (short)codec));
+        RecordBatch.WriteCrc(result);
+        return result;
+    }
+
+    /// <summary>One batch with its records decompressed (codec bits cleared), readable by <see cref="RecordReader"/>.</summary>
+    protected static byte[] Decompressed(ReadOnlySpan<byte> batch)
+    {
+        RecordBatchHeader header = RecordBatchHeader.Read(batch);
+        if (header.Compression == CompressionType.None)
+        {
+            return batch[..header.TotalSize].ToArray();
+        }
+
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        output.Write(batch[..RecordBatchHeader.Size]);
+        RecordCodec.Decompress(header.Compression, batch[RecordBatchHeader.Size..header.TotalSize].ToArray(), 1 << 30, output);
+        byte[] result = output.WrittenSpan.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(result.AsSpan(8), result.Length - RecordBatchHeader.LogOverhead);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(result.AsSpan(21), (short)(header.Attributes & ~0x07));
+        return result;
+    }
+
+    /// <summary>Every record of the log in offset order, with its timestamp (compressed batches decompressed).</summary>
     protected static List<Rec> ReadAll(PartitionLog log)
     {
         var all = new List<Rec>();
@@ -55,7 +102,7 @@ public abstract class CleanerTestBase : PartitionLogTestBase
             while (!data.IsEmpty)
             {
                 RecordBatchHeader header = RecordBatchHeader.Read(data);
-                var reader = new RecordReader(data[..header.TotalSize]);
+                var reader = new RecordReader(Decompressed(data[..header.TotalSize]));
                 while (reader.TryReadNext(out RecordView record))
                 {
                     all.Add(new Rec(record.Offset, record.KeyAsString()!, record.ValueAsString(), record.Timestamp));

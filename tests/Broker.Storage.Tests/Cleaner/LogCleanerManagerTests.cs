@@ -1,3 +1,4 @@
+using Broker.Protocol.Records;
 using Broker.Storage.Cleaner;
 using Broker.Storage.Log;
 
@@ -60,6 +61,55 @@ public sealed class LogCleanerManagerTests : CleanerTestBase
         LogToClean? second = manager.GrabFilthiestLog(NowMs);
         Assert.That(second, Is.Not.Null);
         Assert.That(second!.FirstDirtyOffset, Is.EqualTo(first.UpperBound), "dirty section starts at the checkpoint");
+    }
+
+    [TestCase(CompressionType.None)]
+    [TestCase(CompressionType.Zstd)]
+    public void TombstoneHorizon_SurvivesARestart_LogIsCleanedAtTheStampedHorizon(CompressionType codec)
+    {
+        LogConfig config = Compacted() with { DeleteRetentionMs = 60_000, MinCleanableDirtyRatio = 0.5 };
+        PartitionLog log = Open(config);
+        for (int i = 0; i < 12; i++)
+        {
+            PutCompressedOrNot(log, codec, ($"k{i % 4}", $"v{i}"));
+        }
+
+        PutCompressedOrNot(log, codec, ("k0", null));
+        log.Roll();
+        log.HighWatermark = log.LogEndOffset;
+        LogCleanerManager manager = Manager(log);
+        LogToClean first = manager.GrabFilthiestLog(NowMs)!;
+        manager.DoneCleaning(first, NewCleaner().Clean(log, first.FirstDirtyOffset, first.UpperBound));
+        Assert.That(ReadAll(log).Count(r => r.Value is null), Is.EqualTo(1), "the first cleaning keeps the tombstone, stamped");
+        long cleanedAt = NowMs;
+        log.Dispose();
+
+        // Restart: a new log and a new manager (only the checkpoint file and the segments remain).
+        Time.Advance(TimeSpan.FromSeconds(30));
+        PartitionLog reopened = Open(config);
+        reopened.HighWatermark = reopened.LogEndOffset;
+        LogCleanerManager restarted = Manager(reopened);
+        Assert.That(restarted.GrabFilthiestLog(NowMs), Is.Null, "nothing dirty and the horizon is 30 s away");
+
+        Time.Advance(TimeSpan.FromSeconds(31));
+        LogToClean? due = restarted.GrabFilthiestLog(NowMs);
+        Assert.That(due, Is.Not.Null, "the stamped horizon (cleaning time + delete.retention.ms) is known again after the restart");
+        restarted.DoneCleaning(due!, NewCleaner().Clean(reopened, due!.FirstDirtyOffset, due.UpperBound));
+        Assert.That(ReadAll(reopened).Where(r => r.Value is null), Is.Empty,
+            $"the tombstone is gone {NowMs - cleanedAt} ms after its first cleaning, not a new delete.retention.ms later");
+        Assert.That(restarted.GrabFilthiestLog(NowMs + 3_600_000), Is.Null, "no tombstone left: no forced cleaning again");
+    }
+
+    private static void PutCompressedOrNot(PartitionLog log, CompressionType codec, params (string Key, string? Value)[] records)
+    {
+        if (codec == CompressionType.None)
+        {
+            Put(log, 1_700_000_000_000, records);
+        }
+        else
+        {
+            PutCompressed(log, codec, 1_700_000_000_000, records);
+        }
     }
 
     [Test]
