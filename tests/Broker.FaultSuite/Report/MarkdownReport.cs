@@ -55,8 +55,8 @@ public static class MarkdownReport
                       "which is stored twice. kafkajs's order across concurrent `send()` calls is not kept either (not counted). " +
                       "Since broker commit `3b7d423` the broker compares the records of a batch that repeats a cached sequence range " +
                       "(a CRC-32C of the records, kept in the producer state and its snapshots) and refuses it when they differ: " +
-                      "first with INVALID_RECORD (87), which kafkajs does not retry, so the `send()` failed; since the commit that " +
-                      "follows `53c3302` with CORRUPT_MESSAGE (2), which kafkajs retries (it rolls the sequence back again and " +
+                      "first with INVALID_RECORD (87), which kafkajs does not retry, so the `send()` failed; since `ab0cf9b` " +
+                      "with CORRUPT_MESSAGE (2), which kafkajs retries (it rolls the sequence back again and " +
                       "re-sends the call with a fresh sequence once the stored batch's own retry has taken the old one), so every " +
                       "record is acknowledged and stored once. Rows measured on commits before `3b7d423` still count the false " +
                       "acknowledgments. A correct idempotent producer (librdkafka, Java) never sends one sequence with two contents, " +
