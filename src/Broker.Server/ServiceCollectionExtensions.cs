@@ -51,7 +51,7 @@ public static class ServiceCollectionExtensions
         {
             // Watches stay on beside the controller's requests until the push-only mode has passed the cluster
             // integration tests (issue 11: a failover test still failed without them, see ZkClusterMetadata.Controller.cs).
-            WatchLayout = true,
+            WatchLayout = false,
         });
         AddControllerRequestHandlers(services, sp => sp.GetRequiredService<BrokerRegistration>().BrokerEpoch);
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();

@@ -87,6 +87,9 @@ public sealed partial class KafkaController
             await _store.DeleteRecursiveAsync(TopicConfigZNode.PathOf(topic), ct).ConfigureAwait(false);
             await _store.DeleteRecursiveAsync(DeleteTopicZNode.PathOf(topic), ct).ConfigureAwait(false);
             _deletionsWaiting.Remove(topic);
+            // Done: a topic re-created under this name before the next look at /admin/delete_topics must not be
+            // announced as deleted (brokers would drop it and never get its LeaderAndIsr).
+            _deleting.Remove(topic);
             ForgetTopic(topic);
             LogDeleted(topic);
         }

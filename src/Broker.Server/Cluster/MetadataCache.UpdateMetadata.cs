@@ -8,7 +8,7 @@ public sealed partial class MetadataCache
     /// replaces that partition's (adding the topic or partition when new); a state with leader
     /// <see cref="MetadataUpdate.LeaderDuringDelete"/> removes the partition, and a topic left without partitions
     /// disappears (clients then get UNKNOWN_TOPIC_OR_PARTITION, as from Kafka once deletion started). Topics the
-    /// request does not mention, topic configs and pending deletions are kept. Returns the partitions removed.
+    /// request does not mention, their topic configs and pending deletions are kept. Returns the partitions removed.
     /// The caller has checked the controller and broker epochs.
     /// </summary>
     public IReadOnlyList<(string Topic, int Partition)> ApplyUpdateMetadata(MetadataUpdate update)
@@ -18,6 +18,7 @@ public sealed partial class MetadataCache
         {
             var current = _snapshot;
             var topics = new Dictionary<string, TopicInfo>(current.Topics, StringComparer.Ordinal);
+            var droppedConfigs = new List<string>();
             foreach (var group in update.Partitions.GroupBy(s => s.Topic, StringComparer.Ordinal))
             {
                 topics.TryGetValue(group.Key, out var existing);
@@ -38,7 +39,8 @@ public sealed partial class MetadataCache
 
                 if (byIndex.Count == 0)
                 {
-                    topics.Remove(group.Key);
+                    // Its configs go too: a re-created topic of the same name loads its own.
+                    if (topics.Remove(group.Key) && current.Configs.ContainsKey(group.Key)) droppedConfigs.Add(group.Key);
                     continue;
                 }
 
@@ -46,7 +48,15 @@ public sealed partial class MetadataCache
                     existing?.IsInternal ?? Server.Topics.TopicName.IsInternal(group.Key));
             }
 
-            _snapshot = current with { Brokers = update.LiveBrokers, ControllerId = update.ControllerId, Topics = topics };
+            var configs = current.Configs;
+            if (droppedConfigs.Count > 0)
+            {
+                var kept = new Dictionary<string, IReadOnlyDictionary<string, string>>(current.Configs, StringComparer.Ordinal);
+                foreach (var t in droppedConfigs) kept.Remove(t);
+                configs = kept;
+            }
+
+            _snapshot = current with { Brokers = update.LiveBrokers, ControllerId = update.ControllerId, Topics = topics, Configs = configs };
         }
 
         Published.Notify();

@@ -29,8 +29,16 @@ internal static class SnapshotMerge
             if (!unchanged) topics[name] = current; // added or changed by a request during the read
         }
 
+        // Configs loaded for a topic a request announced during the read (the read did not see it yet) are kept.
+        var configs = new Dictionary<string, IReadOnlyDictionary<string, string>>(read.Configs, StringComparer.Ordinal);
+        foreach (var (name, config) in now.Configs)
+        {
+            if (topics.ContainsKey(name) && !configs.ContainsKey(name)) configs[name] = config;
+        }
+
         return read with
         {
+            Configs = configs,
             Brokers = brokersPushed ? now.Brokers : read.Brokers,
             ControllerId = brokersPushed ? now.ControllerId : read.ControllerId,
             Topics = topics,

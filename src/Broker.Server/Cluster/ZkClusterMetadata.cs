@@ -57,6 +57,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
         _replicas = replicas;
         _time = time;
         _cache = cache;
+        cache.ConfigLoader = (topic, ct) => _store.GetTopicConfigAsync(topic, ct);
         _logger = loggers.CreateLogger<ZkClusterMetadata>();
         _applier = applier ?? new LeadershipApplier(config, replicas, cache, time, loggers);
         replicas.IsrWriter = new ZkIsrWriter(store, this);

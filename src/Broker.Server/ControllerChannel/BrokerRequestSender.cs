@@ -89,7 +89,10 @@ internal sealed partial class BrokerRequestSender : IAsyncDisposable
                 OnResponse(request.ApiKey, response, controllerEpoch);
                 return;
             }
-            catch (Exception ex) when (ex is IOException or TimeoutException or System.Net.Sockets.SocketException or ProtocolException && !ct.IsCancellationRequested)
+            // Any failure but our own cancellation is retried: a connect that times out surfaces as an
+            // OperationCanceledException, and a sender that gave up would silently drop every later request to this
+            // broker (its metadata would then lag until the next reconcile).
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 if (_client is not null) await _client.DisposeAsync().ConfigureAwait(false);
                 _client = null;

@@ -32,23 +32,28 @@ public sealed partial class LeaderAndIsrHandler(
 {
     public override ApiKey ApiKey => ApiKey.LeaderAndIsr;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, LeaderAndIsrRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, LeaderAndIsrRequest request)
     {
         short version = context.ApiVersion;
         var states = version < 2
             ? request.UngroupedPartitionStates.Select(s => new Entry(s.TopicName, KafkaUuid.Zero, s)).ToList()
             : request.TopicStates.SelectMany(t => t.PartitionStates.Select(s => new Entry(t.TopicName, t.TopicId, s))).ToList();
+        // A new topic's replicas are created with its config overrides (outside the fence: a ZooKeeper read).
+        await cache.LoadMissingConfigsAsync(states.Select(e => (e.Topic, e.TopicId)), context.Aborted).ConfigureAwait(false);
+        var skipped = new List<string>();
         var (requestError, errors) = fence.Run(request.ControllerEpoch, request.BrokerEpoch,
-            () => (ErrorCode.None, states.Select(e => Apply(request, e)).ToList()),
+            () => (ErrorCode.None, states.Select(e => Apply(request, e, skipped)).ToList()),
             error =>
             {
                 LogRefused(request.ControllerId, request.ControllerEpoch, request.BrokerEpoch, error.ToString(), fence.ControllerEpoch);
                 return (error, states.Select(_ => error).ToList());
             });
-        return ValueTask.FromResult<IKafkaResponse?>(Respond(version, states, errors, requestError));
+        if (skipped.Count > 0) LogStaleLeaderEpochs(request.ControllerId, skipped.Count, string.Join(",", skipped.Take(5)));
+        return Respond(version, states, errors, requestError);
     }
 
-    private ErrorCode Apply(LeaderAndIsrRequest request, Entry entry)
+    /// <param name="skipped">Collects the partitions ignored as not newer (logged once per request).</param>
+    private ErrorCode Apply(LeaderAndIsrRequest request, Entry entry, List<string> skipped)
     {
         var s = entry.State;
         int self = replicas.LocalBrokerId;
@@ -64,7 +69,9 @@ public sealed partial class LeaderAndIsrHandler(
         bool newer = s.LeaderEpoch > currentEpoch || (sameTopic && s.LeaderEpoch == currentEpoch && s.PartitionEpoch > current.StateVersion);
         if (!newer)
         {
+            // Routine after a failover (the new controller resends every state): debug per partition, one summary line.
             LogStaleLeaderEpoch(entry.Topic, s.PartitionIndex, s.LeaderEpoch, s.PartitionEpoch, currentEpoch, request.ControllerId);
+            skipped.Add($"{entry.Topic}-{s.PartitionIndex}");
             return ErrorCode.StaleControllerEpoch;
         }
 
@@ -115,8 +122,11 @@ public sealed partial class LeaderAndIsrHandler(
     [LoggerMessage(561, LogLevel.Warning, "Ignoring LeaderAndIsr for {Topic}-{Partition}: this broker is not among its replicas [{Replicas}]")]
     private partial void LogNotAReplica(string topic, int partition, string replicas);
 
-    [LoggerMessage(562, LogLevel.Information, "Ignoring LeaderAndIsr for {Topic}-{Partition} from controller {ControllerId}: leader epoch {LeaderEpoch} (partition epoch {PartitionEpoch}) is not newer than the current leader epoch {Current}")]
+    [LoggerMessage(562, LogLevel.Debug, "Ignoring LeaderAndIsr for {Topic}-{Partition} from controller {ControllerId}: leader epoch {LeaderEpoch} (partition epoch {PartitionEpoch}) is not newer than the current leader epoch {Current}")]
     private partial void LogStaleLeaderEpoch(string topic, int partition, int leaderEpoch, int partitionEpoch, int current, int controllerId);
+
+    [LoggerMessage(570, LogLevel.Information, "LeaderAndIsr from controller {ControllerId}: ignored {Count} partition(s) whose leader epoch is not newer than the local one (e.g. {Sample})")]
+    private partial void LogStaleLeaderEpochs(int controllerId, int count, string sample);
 
     [LoggerMessage(563, LogLevel.Warning, "LeaderAndIsr for {Topic}-{Partition} failed: its log dir is offline ({Reason})")]
     private partial void LogStorageError(string topic, int partition, string reason);

@@ -22,9 +22,12 @@ public sealed partial class UpdateMetadataHandler(ControllerRequestFence fence, 
 {
     public override ApiKey ApiKey => ApiKey.UpdateMetadata;
 
-    protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, UpdateMetadataRequest request)
+    protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, UpdateMetadataRequest request)
     {
         var update = ToUpdate(request, context.ApiVersion, config.InterBrokerListenerName);
+        // A topic appears with its config overrides (DescribeConfigs, hosting): read them first, outside the fence.
+        await cache.LoadMissingConfigsAsync(update.Partitions.Where(p => p.Info.Leader != MetadataUpdate.LeaderDuringDelete).Select(p => (p.Topic, p.TopicId)),
+            context.Aborted).ConfigureAwait(false);
         var error = fence.Run(request.ControllerEpoch, request.BrokerEpoch,
             () =>
             {
@@ -37,7 +40,7 @@ public sealed partial class UpdateMetadataHandler(ControllerRequestFence fence, 
                 LogRefused(request.ControllerId, request.ControllerEpoch, request.BrokerEpoch, e.ToString(), fence.ControllerEpoch);
                 return e;
             });
-        return ValueTask.FromResult<IKafkaResponse?>(new UpdateMetadataResponse { ErrorCode = (short)error });
+        return new UpdateMetadataResponse { ErrorCode = (short)error };
     }
 
     /// <summary>The request's content, whatever its version.</summary>

@@ -65,7 +65,7 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         if (totalCount < current)
             return (ErrorCode.InvalidPartitions, $"Topic currently has {current} partitions, which is higher than the requested {totalCount}.");
         if (totalCount == current) return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
-        var live = cluster.Brokers.Select(b => b.Id).Order().ToList();
+        var live = await LiveBrokersAsync().ConfigureAwait(false);
         int replication = existing.Partitions[0].Length;
         Dictionary<int, int[]> added;
         if (assignments is not null)
@@ -99,10 +99,19 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         return ready ? (ErrorCode.None, null) : (ErrorCode.RequestTimedOut, $"Partitions of '{topic}' were added but their leaders were not elected within {ControllerWait.TotalSeconds:0} s.");
     }
 
+    /// <summary>
+    /// The registered brokers, read from <c>/brokers/ids</c> (Kafka's AdminZkClient.getBrokerMetadatas), not from this
+    /// broker's view: right after a broker died the view still lists it until the controller's UpdateMetadata
+    /// arrives (after the new election when the controller died too), and a replica placed on it would never get a
+    /// leader. One read of the broker list per admin request.
+    /// </summary>
+    private async Task<List<int>> LiveBrokersAsync() =>
+        (await store.GetBrokersAsync().ConfigureAwait(false)).Select(b => b.Id).Order().ToList();
+
     public async Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request)
     {
         if (TopicName.Validate(request.Name) is { } invalid) return TopicCreation.Fail(ErrorCode.InvalidTopicException, invalid);
-        var live = cluster.Brokers.Select(b => b.Id).Order().ToList();
+        var live = await LiveBrokersAsync().ConfigureAwait(false);
         int partitions = request.NumPartitions == -1 ? config.NumPartitions : request.NumPartitions;
         int replication = request.ReplicationFactor == -1 ? config.DefaultReplicationFactor : request.ReplicationFactor;
         Dictionary<int, int[]> assignment;

@@ -1,5 +1,3 @@
-// NOT COMPILED (extension .pending): written for push-only mode (WatchLayout = false), never run before the deadline.
-// Rename to .cs once push-only mode is switched on; see the wt-ctlctl report.
 using System.Text.RegularExpressions;
 using Broker.TestKit;
 using Broker.TestKit.ZooKeeper;
@@ -35,7 +33,8 @@ public sealed partial class ControllerPushTests
         Assert.That(partition, Is.GreaterThanOrEqualTo(0), "a partition led by a broker that is not the controller");
         var watches = await FourLetterWords.SendAsync(cluster.ZooKeeper.Port, "wchp", TimeSpan.FromSeconds(5)) ?? "";
         Assert.That(watches, Does.Not.Contain("/state"), "no broker (nor the controller) watches a partition state");
-        Assert.That(watches, Does.Contain("/config/changes"), "brokers still follow topic config changes");
+        // (wchp lists data and exists watches only: the child watches on /config/changes and the controller's do not show.)
+        Assert.That(watches, Does.Contain("/controller"), "brokers follow the controller election");
 
         cluster.Broker(leader).Kill();
         int next = await cluster.WaitForNewLeaderAsync("pushed", partition, leader);
@@ -74,6 +73,57 @@ public sealed partial class ControllerPushTests
         TestContext.Out.WriteLine($"ZooKeeper packets from the bystander while a {Partitions}-partition topic was created: {packets} (pings included)");
         // Re-reading the layout would take at least one read per partition; pings come every session timeout / 3 (2 s).
         Assert.That(packets, Is.LessThan(Partitions / 2));
+    }
+
+    [Test]
+    public async Task NewTopicsConfigOverrides_ReachEveryBroker_WithoutAReconcile()
+    {
+        // The controller's requests carry no configs and creating a topic writes no config change notification:
+        // each broker reads a new topic's overrides when the controller first announces it.
+        await using var cluster = await TestCluster.StartAsync(3, NoReconcile);
+        int controller = await cluster.WaitForControllerAsync();
+        var creator = cluster.Brokers.First(b => b.BrokerId != controller);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = creator.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = "configured", NumPartitions = 3, ReplicationFactor = 2,
+                Configs = new Dictionary<string, string> { ["retention.ms"] = "123456789" },
+            }]);
+        }
+
+        foreach (var broker in cluster.Brokers)
+        {
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+            await Poll.UntilAsync(async () =>
+            {
+                var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "configured" }]);
+                return described.Single().Entries.TryGetValue("retention.ms", out var e) && e.Value == "123456789";
+            }, Bound, $"broker {broker.BrokerId} to report the new topic's retention.ms override");
+        }
+    }
+
+    [Test]
+    public async Task TopicDeletedAndRecreatedAtOnce_GetsLeadersOnEveryBroker()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, NoReconcile);
+        int controller = await cluster.WaitForControllerAsync();
+        var creator = cluster.Brokers.First(b => b.BrokerId != controller);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = creator.BootstrapServers }).Build();
+        for (int round = 0; round < 3; round++)
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "again", NumPartitions = 4, ReplicationFactor = 2 }]);
+            await admin.DeleteTopicsAsync(["again"]);
+        }
+
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "again", NumPartitions = 4, ReplicationFactor = 2 }]);
+        foreach (var broker in cluster.Brokers)
+        {
+            using var other = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+            await Poll.UntilAsync(() => other.GetMetadata("again", TimeSpan.FromSeconds(5)).Topics.Single() is { Error.IsError: false, Partitions.Count: 4 } t
+                    && t.Partitions.All(p => p.Leader > 0),
+                Bound, $"broker {broker.BrokerId} to know the re-created topic's leaders");
+        }
     }
 
     /// <summary>Packets ZooKeeper received on <paramref name="session"/>'s connection ("cons").</summary>
