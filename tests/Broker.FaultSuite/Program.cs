@@ -4,19 +4,22 @@ using Broker.FaultSuite.Net;
 using Broker.FaultSuite.Report;
 using Broker.FaultSuite.Scenarios;
 
-// Usage: Broker.FaultSuite [--scenario NAME]... [--rounds N] [--ci] [--report PATH] [--runs DIR]
-//        Broker.FaultSuite --render REPORT.md RUNS/results.json...  (rewrite a report from saved results, merged)
+// Usage: Broker.FaultSuite [--scenario NAME]... [--rounds N] [--first-round K] [--ci] [--report PATH] [--runs DIR]
+//        Broker.FaultSuite --render REPORT.md RUNS/results.json|OLD-REPORT.md...  (rewrite a report from saved results,
+//        merged; an earlier report's rounds are read back from its tables when its results.json is gone)
 //        Broker.FaultSuite --dump LOGDIR TOPIC PARTITION [FROM TO]  (batch headers of a partition's segments)
 // Expects the namespaces of bin/fault-test.sh (kn1..kn3, kn10..kn12 on kbr0). Exit 0 only when every round passed.
 var names = new List<string>();
 int rounds = 1;
+int firstRound = 1;
 bool ci = false;
 string? reportPath = null;
 string runs = Path.Combine(SuitePaths.Root, ".build", "fault-runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
 if (args is ["--render", var reportOut, .. var resultFiles] && resultFiles.Length > 0)
 {
     // Several runs merge: every round is kept, numbered per scenario in file order; rows in catalog order.
-    var runsSaved = resultFiles.Select(f => System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(f))!).ToList();
+    var runsSaved = resultFiles.Select(f => f.EndsWith(".md", StringComparison.Ordinal) ? SavedRun.FromReport(f)
+        : System.Text.Json.JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(f))!).ToList();
     var ordered = runsSaved.SelectMany(s => s.Results)
         .GroupBy(r => r.Scenario)
         .OrderBy(g => Catalog.All.ToList().FindIndex(s => s.Name == g.Key))
@@ -46,6 +49,7 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--scenario": names.Add(args[++i]); break;
         case "--rounds": rounds = int.Parse(args[++i]); break;
+        case "--first-round": firstRound = int.Parse(args[++i]); break;
         case "--ci": ci = true; break;
         case "--report": reportPath = args[++i]; break;
         case "--runs": runs = args[++i]; break;
@@ -71,7 +75,8 @@ Console.WriteLine($"fault suite: {scenarios.Count} scenario(s) × {rounds} round
 string commit = Environment.GetEnvironmentVariable("BROKER_COMMIT") ?? "unknown";
 // Round-major (every scenario's round 1, then every round 2, ...): a run cut short still covers every scenario
 // equally; results.json is rewritten after each round, so a cut-off run can be rendered with --render.
-for (int round = 1; round <= rounds; round++)
+// --first-round continues an earlier run's numbering (kill9-all's restart orders and the evidence folders follow it).
+for (int round = firstRound; round < firstRound + rounds; round++)
 {
     foreach (var scenario in scenarios)
     {

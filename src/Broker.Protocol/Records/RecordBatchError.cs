@@ -7,6 +7,7 @@ namespace Broker.Protocol.Records;
 /// InvalidTimestamp -> 32 (INVALID_TIMESTAMP).
 /// Idempotence (producer state): DuplicateSequence -> 0 (NONE, answered with the original offsets),
 /// OutOfOrderSequence -> 45 (OUT_OF_ORDER_SEQUENCE_NUMBER), InvalidProducerEpoch -> 47 (INVALID_PRODUCER_EPOCH).
+/// SequenceReused -> 2 (CORRUPT_MESSAGE, retriable; Kafka has no such check and acknowledges with the stored offsets).
 /// </summary>
 public enum RecordBatchError : byte
 {

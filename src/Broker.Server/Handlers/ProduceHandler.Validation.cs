@@ -50,7 +50,16 @@ public sealed partial class ProduceHandler
         return deep;
     }
 
-    /// <summary>Kafka's answer for each reason a batch is refused.</summary>
+    /// <summary>
+    /// Kafka's answer for each reason a batch is refused, except SequenceReused. A batch with a stored batch's producer
+    /// id, epoch and sequence range but other records only comes from a buggy client: kafkajs 2.2.4 rolls its sequence
+    /// back when a request fails on its side (connection closed by a crashed leader) although the broker stored it, and
+    /// the next concurrent send goes out under that sequence. Kafka compares only the sequence and answers success with
+    /// the stored batch's offset: a false acknowledgment, the new records are never stored. We answer CORRUPT_MESSAGE
+    /// (2): retriable, so kafkajs rolls the sequence back again and retries the call with a fresh one once the stored
+    /// batch's own retry has taken the old one; INVALID_RECORD (87) is not retriable and failed the send. A correct
+    /// idempotent producer (librdkafka, Java) never sends one sequence with two contents, so it never sees this answer.
+    /// </summary>
     private static ErrorCode ToErrorCode(RecordBatchError error) => error switch
     {
         RecordBatchError.RecordTooLarge => ErrorCode.MessageTooLarge,
@@ -59,7 +68,7 @@ public sealed partial class ProduceHandler
         RecordBatchError.InvalidTimestamp => ErrorCode.InvalidTimestamp,
         RecordBatchError.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
         RecordBatchError.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
-        RecordBatchError.SequenceReused => ErrorCode.InvalidRecord,
+        RecordBatchError.SequenceReused => ErrorCode.CorruptMessage,
         _ => ErrorCode.CorruptMessage,
     };
 

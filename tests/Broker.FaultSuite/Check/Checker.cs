@@ -152,30 +152,12 @@ public static class Checker
         }
     }
 
-    /// <summary>kafkajs's text for error 87 (INVALID_RECORD).</summary>
-    private const string KafkajsInvalidRecord = "failed the validation on broker";
-
     /// <summary>A scenario where no client may fail: every failed send and every fatal producer error is an anomaly.</summary>
     public static void CheckNoClientFailed(ScenarioResult result, IReadOnlyList<IProducerWorkload> producers)
     {
         foreach (var p in producers)
         {
             var failures = p.Failures;
-            if (p.Name.StartsWith("kafkajs", StringComparison.Ordinal))
-            {
-                // kafkajs 2.2.4 rolls its sequence back when a request fails although the dead leader had stored it
-                // (docs/reliability.md); the broker refuses the reused sequence with INVALID_RECORD instead of
-                // acknowledging records it never stored (Kafka's answer). A client bug made visible, counted apart.
-                var reuse = failures.Where(f => f.Error.Contains(KafkajsInvalidRecord, StringComparison.Ordinal)).ToList();
-                if (reuse.Count > 0)
-                {
-                    result.KafkajsReuseRefused += reuse.Count;
-                    Anomaly(result, $"kafkajs failed {reuse.Count} send(s) with INVALID_RECORD (kafkajs sequence reuse), first {reuse[0].Value} " +
-                                    $"p{reuse[0].Partition} at {Time(reuse[0].AtMs)}");
-                    failures = failures.Except(reuse).ToList();
-                }
-            }
-
             if (failures.Count == 0) continue;
             result.ClientFailures += failures.Count;
             Anomaly(result, $"client failure: {p.Name} failed {failures.Count} send(s), first {failures[0].Value} p{failures[0].Partition} " +

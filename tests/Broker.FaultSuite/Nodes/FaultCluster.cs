@@ -61,11 +61,26 @@ public sealed class FaultCluster : IAsyncDisposable
     {
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Bootstrap }).Build())
         {
-            await admin.CreateTopicsAsync([new TopicSpecification
+            // A broker is "ready" once registered, but the answering broker's live-broker list learns of it a moment
+            // later (Kafka's metadata cache lags the same way): INVALID_REPLICATION_FACTOR then is retried, not fatal
+            // (leader-answers-lost round 4 was aborted by it).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (true)
             {
-                Name = topic, NumPartitions = partitions, ReplicationFactor = 3,
-                Configs = new Dictionary<string, string> { ["min.insync.replicas"] = "2", ["unclean.leader.election.enable"] = "false" },
-            }], new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(30) });
+                try
+                {
+                    await admin.CreateTopicsAsync([new TopicSpecification
+                    {
+                        Name = topic, NumPartitions = partitions, ReplicationFactor = 3,
+                        Configs = new Dictionary<string, string> { ["min.insync.replicas"] = "2", ["unclean.leader.election.enable"] = "false" },
+                    }], new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(30) });
+                    break;
+                }
+                catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code == ErrorCode.InvalidReplicationFactor) && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200); // polling the broker list, with the deadline above
+                }
+            }
         }
 
         await WaitForFullIsrAsync(topic, partitions, TimeSpan.FromSeconds(60));

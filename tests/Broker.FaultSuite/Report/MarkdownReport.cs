@@ -54,18 +54,23 @@ public static class MarkdownReport
                       "stored a second time. Signature: a kafkajs value acknowledged at an offset that holds another kafkajs value, " +
                       "which is stored twice. kafkajs's order across concurrent `send()` calls is not kept either (not counted). " +
                       "Since broker commit `3b7d423` the broker compares the records of a batch that repeats a cached sequence range " +
-                      "(a CRC-32C of the records, kept in the producer state and its snapshots) and answers INVALID_RECORD (87) " +
-                      "when they differ, so such a `send()` fails visibly instead of being acknowledged; rows measured on older " +
-                      "commits still count the false acknowledgments.").AppendLine();
-        md.AppendLine("**kafkajs after a leader crash (kill9-restart client failures).** The same kafkajs behaviour makes kafkajs " +
-                      "fail a few sends in kill9-restart: the produce requests in flight on the killed leader's connection all fail " +
-                      "(connection closed) and each rolls the partition's sequence back, although the first of them was appended and " +
+                      "(a CRC-32C of the records, kept in the producer state and its snapshots) and refuses it when they differ: " +
+                      "first with INVALID_RECORD (87), which kafkajs does not retry, so the `send()` failed; since `ab0cf9b` " +
+                      "with CORRUPT_MESSAGE (2), which kafkajs retries (it rolls the sequence back again and " +
+                      "re-sends the call with a fresh sequence once the stored batch's own retry has taken the old one), so every " +
+                      "record is acknowledged and stored once. Rows measured on commits before `3b7d423` still count the false " +
+                      "acknowledgments. A correct idempotent producer (librdkafka, Java) never sends one sequence with two contents, " +
+                      "so it never gets this answer.").AppendLine();
+        md.AppendLine("**kafkajs after a leader crash (kill9-restart client failures).** The same kafkajs behaviour hits kafkajs " +
+                      "in kill9-restart: the produce requests in flight on the killed leader's connection all fail (connection " +
+                      "closed) and each rolls the partition's sequence back, although the first of them was appended and " +
                       "replicated; the retries then go to the new leader, where the first one to win the per-broker lock carries " +
-                      "that appended sequence with *other* records. The broker answers INVALID_RECORD (87), which kafkajs does not " +
-                      "retry, so that `send()` rejects; the original call's retry is then acknowledged at its stored offset (no loss, " +
-                      "no duplicate). Apache Kafka would answer the same batch with success and the stored batch's offset (a false " +
-                      "acknowledgment: the records are lost). A retriable answer (CORRUPT_MESSAGE, 2) should, by kafkajs's retry logic, let it retry with " +
-                      "a fresh sequence and store the records once; see the matrix's anomalies for the values and times.").AppendLine();
+                      "that appended sequence with *other* records. Apache Kafka would answer that batch with success and the stored " +
+                      "batch's offset (a false acknowledgment: the records are lost). This broker answered INVALID_RECORD (87) " +
+                      "until the CORRUPT_MESSAGE change, and kafkajs failed that `send()` (the client failures of the earlier " +
+                      "kill9-restart rounds; nothing lost or duplicated); now it answers CORRUPT_MESSAGE (2) and kafkajs retries " +
+                      "the call with a fresh sequence, so no send fails (checked by tests/Broker.FaultSuite/js/seqreuse.js, run " +
+                      "as KafkajsSequenceReuseTests).").AppendLine();
         md.AppendLine("**kafka-python duplicates** (own column; expected, not a broker fault). Debian's python3-kafka 2.0.2 has no " +
                       "idempotent producer (no `enable_idempotence`); it runs with acks=all, unbounded retries and " +
                       "max_in_flight_requests_per_connection=1, so its order is kept, but a request the broker appended whose answer " +

@@ -53,7 +53,7 @@ public sealed class RawIdempotenceTests : SingleBrokerFixture
     }
 
     [Test]
-    public void SameSequenceWithOtherRecords_IsInvalidRecordAndNotStored()
+    public void SameSequenceWithOtherRecords_IsCorruptMessageAndNotStored()
     {
         // Issue 11: kafkajs rolls its sequence back after a failed request the broker had stored, and sends other
         // records under the stored batch's sequence. Answering them as a retry acknowledged records never written.
@@ -67,7 +67,7 @@ public sealed class RawIdempotenceTests : SingleBrokerFixture
 
         ProduceResponse.PartitionResponse reused = ProducePartition(c, topic, Batch(pid.ProducerId, pid.ProducerEpoch, 3, 2, prefix: "other"));
 
-        Assert.That((short)reused.ErrorCode, Is.EqualTo(87), "INVALID_RECORD: not retriable, the send fails visibly");
+        Assert.That((short)reused.ErrorCode, Is.EqualTo(2), "CORRUPT_MESSAGE: retriable, kafkajs retries the call with a fresh sequence");
         Assert.That(reused.ErrorMessage, Is.EqualTo($"batch reuses sequence 3 of producer {pid.ProducerId} (epoch {pid.ProducerEpoch}) with different records"));
         Assert.That(reused.BaseOffset, Is.EqualTo(-1));
         Assert.That(LogEndOffset(c, topic), Is.EqualTo(5), "nothing appended");

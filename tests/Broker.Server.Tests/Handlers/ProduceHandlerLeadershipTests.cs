@@ -97,7 +97,7 @@ public class ProduceHandlerLeadershipTests
         return response.Responses[0].PartitionResponses[0];
     }
 
-    private sealed class NoCluster : IClusterMetadata
+    internal sealed class NoCluster : IClusterMetadata
     {
         public string ClusterId => "test";
 
