@@ -103,7 +103,9 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 return;
             }
 
-            // Otherwise a cancelled read is the deadline's timer firing just after the request completed: read on.
+            // Otherwise a cancelled read is the deadline's timer firing just after the request completed (read on), or
+            // firing a little early while the request is still incomplete (wake up again when it is really due).
+            if (result.IsCanceled && pending > 0) deadline.Rearm();
         }
     }
 

@@ -45,6 +45,18 @@ internal sealed class PartialRequestDeadline : IDisposable
         _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// The timer woke the reader but <see cref="HasExpired"/> is still false: timers may fire a little before the
+    /// timestamp clock says the timeout has passed (their clock is coarser), and the timer is one-shot, so without this
+    /// a request still incomplete would never be woken again. Arms it for what is left (at least 1 ms).
+    /// </summary>
+    public void Rearm()
+    {
+        if (!Enabled || _since < 0 || _timer is null) return;
+        var left = _timeout - Elapsed;
+        _timer.Change(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>The request is complete (or none is pending): stops the clock.</summary>
     public void Stop()
     {
