@@ -81,6 +81,30 @@ internal sealed class OptionParser
         return new ParsedOptions(values, rest, _specs);
     }
 
+    /// <summary>What <c>--version</c> prints: the Kafka release whose tools these mirror.</summary>
+    public const string Version = "3.6.2 (Broker.Cli)";
+
+    /// <summary>
+    /// Kafka's <c>CommandLineUtils.maybePrintHelpOrVersion</c>: <c>--help</c> prints the usage, <c>--version</c> (where
+    /// the tool declares it) the version. True when one was printed: the tool then exits 0 without doing anything else.
+    /// </summary>
+    public bool PrintedHelpOrVersion(ParsedOptions options, TextWriter output)
+    {
+        if (options.Has("help"))
+        {
+            PrintHelp(output);
+            return true;
+        }
+
+        if (_specs.ContainsKey("version") && options.Has("version"))
+        {
+            output.WriteLine(Version);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>joptsimple's help layout: two columns, options sorted by name.</summary>
     public void PrintHelp(TextWriter output)
     {

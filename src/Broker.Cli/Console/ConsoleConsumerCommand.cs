@@ -39,11 +39,7 @@ internal sealed class ConsoleConsumerCommand
     {
         if (args.Length == 0) throw new UsageException("This tool helps to read data from Kafka topics and outputs it to standard output.", _parser);
         var options = _parser.Parse(args);
-        if (options.Has("help"))
-        {
-            _parser.PrintHelp(System.Console.Out);
-            return 0;
-        }
+        if (_parser.PrintedHelpOrVersion(options, System.Console.Out)) return 0;
 
         var plan = Validate(options);
         var formatter = new MessageFormatter(Pairs(options.Values("property")));

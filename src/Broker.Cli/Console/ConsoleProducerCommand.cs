@@ -35,11 +35,7 @@ internal sealed class ConsoleProducerCommand
     {
         if (args.Length == 0) throw new UsageException("This tool helps to read data from standard input and publish it to Kafka.", _parser);
         var options = _parser.Parse(args);
-        if (options.Has("help"))
-        {
-            _parser.PrintHelp(System.Console.Out);
-            return 0;
-        }
+        if (_parser.PrintedHelpOrVersion(options, System.Console.Out)) return 0;
 
         if (!options.Has("topic")) throw new UsageException("Missing required argument \"[topic]\"", _parser);
         string bootstrap = options.Value("bootstrap-server") ?? options.Value("broker-list")

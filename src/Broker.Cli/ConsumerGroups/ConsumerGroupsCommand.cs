@@ -60,17 +60,7 @@ internal sealed partial class ConsumerGroupsCommand
         if (args.Length == 0)
             throw new UsageException("List all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.", _parser);
         var options = _parser.Parse(args);
-        if (options.Has("help"))
-        {
-            _parser.PrintHelp(System.Console.Out);
-            return 0;
-        }
-
-        if (options.Has("version"))
-        {
-            System.Console.Out.WriteLine("3.6.2 (Broker.Cli)");
-            return 0;
-        }
+        if (_parser.PrintedHelpOrVersion(options, System.Console.Out)) return 0;
 
         CheckArgs(options);
         _timeout = TimeSpan.FromMilliseconds(Math.Max(1000, options.IntValue("timeout", _parser) ?? 5000));

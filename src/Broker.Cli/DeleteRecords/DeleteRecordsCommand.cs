@@ -29,17 +29,7 @@ internal sealed class DeleteRecordsCommand
     {
         if (args.Length == 0) throw new UsageException("This tool helps to delete records of the given partitions down to the specified offset.", _parser);
         var options = _parser.Parse(args);
-        if (options.Has("help"))
-        {
-            _parser.PrintHelp(System.Console.Out);
-            return 0;
-        }
-
-        if (options.Has("version"))
-        {
-            System.Console.Out.WriteLine("3.6.2 (Broker.Cli)");
-            return 0;
-        }
+        if (_parser.PrintedHelpOrVersion(options, System.Console.Out)) return 0;
 
         foreach (string required in new[] { "bootstrap-server", "offset-json-file" })
         {

@@ -49,17 +49,7 @@ internal sealed partial class TopicsCommand
     {
         if (args.Length == 0) throw new UsageException("Create, delete, describe, or change a topic.", _parser);
         var options = _parser.Parse(args);
-        if (options.Has("help"))
-        {
-            _parser.PrintHelp(System.Console.Out);
-            return 0;
-        }
-
-        if (options.Has("version"))
-        {
-            System.Console.Out.WriteLine("3.6.2 (Broker.Cli)");
-            return 0;
-        }
+        if (_parser.PrintedHelpOrVersion(options, System.Console.Out)) return 0;
 
         CheckArgs(options);
         using var admin = CreateAdmin(options);
