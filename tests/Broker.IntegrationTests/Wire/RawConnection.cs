@@ -22,6 +22,9 @@ internal sealed class RawConnection : IDisposable
         _stream.ReadTimeout = 15_000;
     }
 
+    /// <summary>The client side's local port: with the broker's port it names the broker's end of this connection.</summary>
+    public int LocalPort => ((System.Net.IPEndPoint)_client.Client.LocalEndPoint!).Port;
+
     public void SendRaw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
 
     public int Send(IKafkaRequest request, short version, string clientId = "raw-test")

@@ -71,4 +71,29 @@ internal static class WireOps
 
     /// <summary>Open file descriptors of a process (sockets included), from /proc.</summary>
     public static int OpenFiles(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    /// <summary>
+    /// Whether the broker still holds its end of the connection from <paramref name="clientPort"/>, from the kernel's
+    /// TCP table: ESTABLISHED, or CLOSE_WAIT (the client closed, the broker has not). Unlike a count of open files, no
+    /// other socket or log file the broker opens meanwhile changes the answer.
+    /// </summary>
+    public static bool BrokerHoldsConnection(int brokerPort, int clientPort)
+    {
+        foreach (string table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table)) continue;
+            foreach (string line in File.ReadLines(table).Skip(1))
+            {
+                // "  sl  local_address rem_address   st ..." with addresses as HEXIP:HEXPORT and st in hex.
+                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length < 4) continue;
+                int local = Convert.ToInt32(f[1][(f[1].LastIndexOf(':') + 1)..], 16);
+                int remote = Convert.ToInt32(f[2][(f[2].LastIndexOf(':') + 1)..], 16);
+                int state = Convert.ToInt32(f[3], 16);
+                if (local == brokerPort && remote == clientPort && (state == 0x01 || state == 0x08)) return true;
+            }
+        }
+
+        return false;
+    }
 }
