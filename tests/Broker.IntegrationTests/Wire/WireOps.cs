@@ -77,8 +77,12 @@ internal static class WireOps
     /// TCP table: ESTABLISHED, or CLOSE_WAIT (the client closed, the broker has not). Unlike a count of open files, no
     /// other socket or log file the broker opens meanwhile changes the answer.
     /// </summary>
-    public static bool BrokerHoldsConnection(int brokerPort, int clientPort)
+    public static bool BrokerHoldsConnection(int brokerPort, int clientPort) => HeldClientPorts(brokerPort).Contains(clientPort);
+
+    /// <summary>The client ports of every connection whose broker end is ESTABLISHED or CLOSE_WAIT on <paramref name="brokerPort"/>.</summary>
+    public static HashSet<int> HeldClientPorts(int brokerPort)
     {
+        var held = new HashSet<int>();
         foreach (string table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
             if (!File.Exists(table)) continue;
@@ -88,12 +92,11 @@ internal static class WireOps
                 string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length < 4) continue;
                 int local = Convert.ToInt32(f[1][(f[1].LastIndexOf(':') + 1)..], 16);
-                int remote = Convert.ToInt32(f[2][(f[2].LastIndexOf(':') + 1)..], 16);
                 int state = Convert.ToInt32(f[3], 16);
-                if (local == brokerPort && remote == clientPort && (state == 0x01 || state == 0x08)) return true;
+                if (local == brokerPort && (state == 0x01 || state == 0x08)) held.Add(Convert.ToInt32(f[2][(f[2].LastIndexOf(':') + 1)..], 16));
             }
         }
 
-        return false;
+        return held;
     }
 }
