@@ -10,7 +10,7 @@ namespace Broker.Server.Topics;
 
 /// <summary>
 /// Topic administration in ZooKeeper mode, through any broker, as Kafka's ZkAdminManager: validate, place replicas
-/// with Kafka's rack-unaware algorithm over the live brokers, write <c>/config/topics/&lt;t&gt;</c> and
+/// with Kafka's algorithm over the live brokers (rack-aware when they all have <c>broker.rack</c>), write <c>/config/topics/&lt;t&gt;</c> and
 /// <c>/brokers/topics/&lt;t&gt;</c>; the controller then elects leaders, and the call waits (bounded) until this
 /// broker's metadata shows them. Deletion writes <c>/admin/delete_topics/&lt;t&gt;</c> and waits for the controller.
 /// Thread-safe: state lives in ZooKeeper; concurrent creations of one name are settled by the znode create.
@@ -74,7 +74,8 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         if (totalCount < current)
             return (ErrorCode.InvalidPartitions, $"Topic currently has {current} partitions, which is higher than the requested {totalCount}.");
         if (totalCount == current) return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
-        var live = await LiveBrokersAsync().ConfigureAwait(false);
+        var brokers = await LiveBrokersAsync().ConfigureAwait(false);
+        var live = brokers.Select(b => b.Id).ToList();
         int replication = existing.Partitions[0].Length;
         Dictionary<int, int[]> added;
         if (assignments is not null)
@@ -96,7 +97,8 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
         {
             if (replication > live.Count)
                 return (ErrorCode.InvalidReplicationFactor, $"Replication factor: {replication} larger than available brokers: {live.Count}.");
-            added = ReplicaAssignment.AssignNewPartitions(current, existing.Partitions[0], totalCount, live);
+            if (MixedRacks(brokers) is { } mixed) return (ErrorCode.InvalidReplicaAssignment, mixed);
+            added = ReplicaAssignment.AssignNewPartitions(current, existing.Partitions[0], totalCount, brokers);
         }
 
         if (validateOnly) return (ErrorCode.None, null);
@@ -114,13 +116,27 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
     /// arrives (after the new election when the controller died too), and a replica placed on it would never get a
     /// leader. One read of the broker list per admin request.
     /// </summary>
-    private async Task<List<int>> LiveBrokersAsync() =>
-        (await store.GetBrokersAsync().ConfigureAwait(false)).Select(b => b.Id).Order().ToList();
+    /// <summary>
+    /// Why placement is refused when some live brokers have <c>broker.rack</c> and others do not, or null. Kafka answers
+    /// UNKNOWN_SERVER_ERROR without a message for this (an AdminOperationException); ours names the brokers, with the
+    /// non-retriable error of a bad explicit assignment.
+    /// </summary>
+    private static string? MixedRacks(List<(int Id, string? Rack)> brokers)
+    {
+        var without = brokers.Where(b => string.IsNullOrEmpty(b.Rack)).Select(b => b.Id).ToList();
+        return without.Count > 0 && without.Count < brokers.Count
+            ? $"{ReplicaAssignment.MissingRackMessage} Brokers without broker.rack: {string.Join(",", without)}."
+            : null;
+    }
+
+    private async Task<List<(int Id, string? Rack)>> LiveBrokersAsync() =>
+        (await store.GetBrokersAsync().ConfigureAwait(false)).Select(b => (b.Id, b.Rack)).OrderBy(b => b.Id).ToList();
 
     public async Task<TopicCreation> CreateTopicAsync(TopicCreationRequest request)
     {
         if (TopicName.Validate(request.Name) is { } invalid) return TopicCreation.Fail(ErrorCode.InvalidTopicException, invalid);
-        var live = await LiveBrokersAsync().ConfigureAwait(false);
+        var brokers = await LiveBrokersAsync().ConfigureAwait(false);
+        var live = brokers.Select(b => b.Id).ToList();
         int partitions = request.NumPartitions == -1 ? config.NumPartitions : request.NumPartitions;
         int replication = request.ReplicationFactor == -1 ? config.DefaultReplicationFactor : request.ReplicationFactor;
         Dictionary<int, int[]> assignment;
@@ -150,7 +166,8 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
             if (replication <= 0) return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0.");
             if (replication > live.Count)
                 return TopicCreation.Fail(ErrorCode.InvalidReplicationFactor, $"Replication factor: {replication} larger than available brokers: {live.Count}.");
-            assignment = ReplicaAssignment.AssignRackUnaware(partitions, replication, live);
+            if (MixedRacks(brokers) is { } mixed) return TopicCreation.Fail(ErrorCode.InvalidReplicaAssignment, mixed);
+            assignment = ReplicaAssignment.Assign(partitions, replication, brokers);
         }
 
         if (TopicConfigs.Validate(request.Configs) is { } configError) return TopicCreation.Fail(ErrorCode.InvalidConfig, configError);

@@ -27,7 +27,9 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     public string Bootstrap => string.Join(",", Brokers.Select(b => b.BootstrapServers));
 
-    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null)
+    /// <param name="perBroker">Settings for one broker id on top of <paramref name="settings"/> (e.g. its broker.rack), or null.</param>
+    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null,
+        Func<int, IDictionary<string, string>?>? perBroker = null)
     {
         var zk = await ZooKeeperServer.LaunchAsync();
         var list = new List<BrokerProcess>();
@@ -40,6 +42,7 @@ public sealed partial class TestCluster : IAsyncDisposable
                 ["num.partitions"] = "3",
             };
             if (settings is not null) foreach (var kv in settings) s[kv.Key] = kv.Value;
+            if (perBroker?.Invoke(id) is { } own) foreach (var kv in own) s[kv.Key] = kv.Value;
             list.Add(new BrokerProcess(id, s));
         }
 
