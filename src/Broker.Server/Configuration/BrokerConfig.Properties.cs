@@ -67,6 +67,9 @@ public sealed partial class BrokerConfig
     /// <summary>Longest wait of a long-polling Fetch, in milliseconds.</summary>
     public int FetchMaxWaitCapMs => Value<int>("fetch.max.wait.cap.ms");
 
+    /// <summary>True when <c>replica.selector.class</c> is Kafka's RackAwareReplicaSelector.</summary>
+    public bool RackAwareReplicaSelector => (string?)Get("replica.selector.class") == Partitions.RackAwareReplicaSelector.KafkaClassName;
+
     // --- Log
 
     /// <summary><c>log.dirs</c> when set, else the single <c>log.dir</c>. Never empty.</summary>

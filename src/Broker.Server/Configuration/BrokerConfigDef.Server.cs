@@ -34,5 +34,10 @@ public static partial class BrokerConfigDef
             "Longest a Fetch waits for data, whatever its max_wait_ms (ours, not Kafka's): a fetch asking for longer is " +
             "answered after this many milliseconds with what is there. The default is the Java consumer's request.timeout.ms, " +
             "past which the client has given up on the request anyway."),
+        Str("replica.selector.class", null,
+            OneOf("org.apache.kafka.common.replica.RackAwareReplicaSelector", "org.apache.kafka.common.replica.LeaderSelector"), Medium,
+            "How a partition's leader picks the replica a consumer should fetch from (KIP-392). Kafka's RackAwareReplicaSelector " +
+            "sends a consumer whose client.rack names a rack without the leader to a replica in that rack holding its offset; unset or " +
+            "LeaderSelector: always the leader. Followers serve consumers' Fetch v11+ either way, as Kafka."),
     ];
 }

@@ -17,6 +17,9 @@ namespace Broker.Server.Handlers;
 /// have (<see cref="Partition.UpdateFollowerFetchState"/>), which is what advances the high watermark.
 /// </summary>
 /// <remarks>
+/// Consumers' Fetch v11+ may be served by a follower (KIP-392) up to its high watermark; with
+/// <c>replica.selector.class</c> set to Kafka's RackAwareReplicaSelector a leader answers a consumer whose rack_id
+/// names another replica's rack with that replica as preferred_read_replica and no records.
 /// Hostile input is bounded: max_wait_ms is cut to <c>fetch.max.wait.cap.ms</c>, max_bytes to <c>fetch.max.bytes</c>
 /// (both over the whole response, as Kafka), a partition named twice is served once (Kafka keys the request by
 /// partition, the later entry's offsets winning), and the wait ends as soon as the client's connection closes or the
@@ -48,7 +51,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         {
             // Take the wake-up tasks before reading, so an append between the read and the wait is not missed.
             var signals = WaitTasks(request);
-            var (response, bytes, error) = ReadOnce(request);
+            var (response, bytes, error) = ReadOnce(request, context.ApiVersion);
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
             if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || maxWaitMs <= 0 || signals.Count == 0
                 || context.Aborted.IsCancellationRequested)
@@ -148,13 +151,17 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         return tasks;
     }
 
-    private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request)
+    /// <returns>The response, its record bytes, and whether it must be answered at once (an error, or a consumer sent to another replica).</returns>
+    private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request, short apiVersion)
     {
         var response = new FetchResponse { SessionId = 0 };
         long budget = request.MaxBytes;
         long total = 0;
         bool anyError = false;
         bool follower = request.ReplicaId >= 0;
+        // KIP-392: a consumer's Fetch v11+ carries client metadata, so any replica may serve it.
+        bool anyReplica = !follower && apiVersion >= 11;
+        bool selectReplica = anyReplica && limits.RackAwareReadReplica && !string.IsNullOrEmpty(request.RackId);
         foreach (var topic in request.Topics)
         {
             var topicResponse = new FetchResponse.FetchableTopic { Topic = topic.Topic };
@@ -164,11 +171,22 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                 {
                     PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, Records = NoRecords,
                 };
-                var lookup = LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition);
+                var lookup = anyReplica
+                    ? LeaderLookup.FindReplica(replicas, cluster, topic.Topic, p.Partition, out var partition)
+                    : LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out partition);
                 if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)
                 {
                     data.ErrorCode = (short)lookup;
+                    anyError = true;
+                }
+                else if (selectReplica && partition.IsLeader && PreferredReadReplica(partition, request.RackId, p.FetchOffset) is int preferred)
+                {
+                    // As Kafka: no records, the leader's offsets, and the replica to go to; answered at once.
+                    data.PreferredReadReplica = preferred;
+                    data.HighWatermark = partition.HighWatermark;
+                    data.LastStableOffset = data.HighWatermark;
+                    data.LogStartOffset = partition.Log.LogStartOffset;
                     anyError = true;
                 }
                 else
@@ -185,7 +203,13 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                     data.HighWatermark = highWatermark;
                     data.LastStableOffset = highWatermark;
                     data.LogStartOffset = read.LogStartOffset;
-                    if (read.OffsetOutOfRange)
+                    if (read.OffsetOutOfRange && !follower && !partition.IsLeader
+                        && p.FetchOffset > partition.Log.LogEndOffset && p.FetchOffset <= partition.LeaderHighWatermark)
+                    {
+                        // A consumer on this follower is ahead of replication, not out of range: nothing yet, no
+                        // error (OFFSET_OUT_OF_RANGE would make it reset its position).
+                    }
+                    else if (read.OffsetOutOfRange)
                     {
                         data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
                         anyError = true;
@@ -206,5 +230,16 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         }
 
         return (response, total, anyError);
+    }
+
+    /// <summary>The in-sync replica in the consumer's rack to send it to, or null when this leader should serve it.</summary>
+    private int? PreferredReadReplica(Partition partition, string clientRack, long fetchOffset)
+    {
+        var readable = partition.ReadableReplicas(fetchOffset);
+        if (readable.Count == 0) return null;
+        int leader = readable[0].BrokerId;
+        var brokers = cluster.Brokers;
+        int chosen = RackAwareReplicaSelector.Select(clientRack, leader, readable, id => brokers.FirstOrDefault(b => b.Id == id)?.Rack);
+        return chosen == leader ? null : chosen;
     }
 }

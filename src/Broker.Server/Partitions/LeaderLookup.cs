@@ -27,6 +27,16 @@ public static class LeaderLookup
     }
 
     /// <summary>
+    /// As <see cref="Find"/>, but a follower replica hosted here serves too: a consumer's Fetch v11+ may read from any
+    /// replica (KIP-392; Kafka reads from the leader only for followers and for consumers without client metadata).
+    /// </summary>
+    public static ErrorCode FindReplica(ReplicaManager replicas, IClusterMetadata cluster, string topic, int partition, out Partition found)
+    {
+        if (!replicas.IsInOfflineDir(topic, partition) && replicas.TryGet(topic, partition, out found)) return ErrorCode.None;
+        return Find(replicas, cluster, topic, partition, out found);
+    }
+
+    /// <summary>
     /// Checks the leader epoch a client or follower believes in (KIP-320): -1 skips the check; an older epoch is
     /// FENCED_LEADER_EPOCH (the caller's metadata is stale), a newer one UNKNOWN_LEADER_EPOCH (ours is).
     /// </summary>

@@ -46,8 +46,18 @@ public sealed partial class Partition
         }
     }
 
+    private long _leaderHighWatermark = -1;
+
+    /// <summary>
+    /// The leader's high watermark as of this follower's last fetch (-1 before any, or while this broker leads). A
+    /// consumer reading from this follower (KIP-392) at an offset between the local log end and this value is merely
+    /// ahead of replication, not out of range.
+    /// </summary>
+    public long LeaderHighWatermark => Volatile.Read(ref _leaderHighWatermark);
+
     private void UpdateFollowerHighWatermarkLocked(long leaderHighWatermark)
     {
+        if (leaderHighWatermark > Volatile.Read(ref _leaderHighWatermark)) Volatile.Write(ref _leaderHighWatermark, leaderHighWatermark);
         long hw = Math.Min(leaderHighWatermark, Log.LogEndOffset);
         if (hw >= 0 && hw != Volatile.Read(ref _highWatermark))
         {
