@@ -27,7 +27,9 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     public string Bootstrap => string.Join(",", Brokers.Select(b => b.BootstrapServers));
 
-    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null)
+    /// <param name="perBroker">Settings of one broker by id (a metrics port, say), applied after <paramref name="settings"/>.</param>
+    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null,
+        Func<int, IDictionary<string, string>>? perBroker = null)
     {
         var zk = await ZooKeeperServer.LaunchAsync();
         var list = new List<BrokerProcess>();
@@ -40,6 +42,7 @@ public sealed partial class TestCluster : IAsyncDisposable
                 ["num.partitions"] = "3",
             };
             if (settings is not null) foreach (var kv in settings) s[kv.Key] = kv.Value;
+            if (perBroker is not null) foreach (var kv in perBroker(id)) s[kv.Key] = kv.Value;
             list.Add(new BrokerProcess(id, s));
         }
 
