@@ -117,6 +117,13 @@ public sealed class MetricsTests
         Assert.That(await Scrape.SumAllAsync(Ports, "kafka_controller_kafkacontroller_activecontrollercount"), Is.EqualTo(1));
         Assert.That(await Scrape.SumAllAsync(Ports, "kafka_network_requestmetrics_requests_total", ("request", "Produce")), Is.GreaterThan(0));
         consumer.Close();
+
+        // Every name the shipped Grafana dashboard queries is exported by some broker after this workload.
+        string dashboard = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "monitoring", "grafana-dashboard.json"));
+        var names = System.Text.RegularExpressions.Regex.Matches(dashboard, "kafka_[a-z_]+").Select(m => m.Value).ToHashSet();
+        var scrapes = new List<Scrape>();
+        foreach (int port in Ports) scrapes.Add(await Scrape.GetAsync(port));
+        Assert.That(names.Where(n => !scrapes.Any(sc => sc.Has(n))), Is.Empty, "dashboard names no broker exports");
     }
 
     [Test, Order(2)]
