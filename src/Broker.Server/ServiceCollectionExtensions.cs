@@ -6,6 +6,7 @@ using Broker.Server.Configuration;
 using Broker.Server.ControllerChannel;
 using Broker.Server.Groups;
 using Broker.Server.Handlers;
+using Broker.Server.Metrics;
 using Broker.Server.Partitions;
 using Broker.Server.Producers;
 using Broker.Server.Requests;
@@ -93,6 +94,24 @@ public static class ServiceCollectionExtensions
         LeaderImbalancePerBrokerPercentage = config.LeaderImbalancePerBrokerPercentage,
     };
 
+    /// <summary>
+    /// The counters (always: they are cheap) and, resolved when the endpoint is built, the scrape-time gauges. The
+    /// gauges register themselves in the registry when constructed, so they are created with the endpoint's server.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services, bool zookeeper)
+    {
+        services.AddSingleton<BrokerMetrics>();
+        services.AddSingleton<BrokerHealth>();
+        services.AddSingleton(sp => new ReplicaGauges(sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<ReplicaManager>(),
+            sp.GetRequiredService<IClusterMetadata>(),
+            zookeeper ? () => sp.GetRequiredService<KafkaController>().IsActive : () => true));
+        services.AddSingleton(sp => new ConsumerGroupGauges(sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<ReplicaManager>(),
+            sp.GetRequiredService<GroupCoordinator>(), zookeeper ? new RemoteEndOffsets(sp.GetRequiredService<IClusterMetadata>()) : null));
+        services.AddSingleton(sp => new MetricsServer(sp.GetRequiredService<BrokerConfig>(), sp.GetRequiredService<BrokerMetrics>(),
+            sp.GetRequiredService<BrokerHealth>(), sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILogger<MetricsServer>>(), [sp.GetRequiredService<ReplicaGauges>(), sp.GetRequiredService<ConsumerGroupGauges>()]));
+    }
+
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {
         services.AddSingleton(config);
@@ -112,6 +131,7 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReplicaManager>();
+        AddMetrics(services, zookeeper);
         if (zookeeper) AddZooKeeperMode(services, config);
         else AddSingleBrokerMode(services, config, clusterId!);
 
@@ -151,12 +171,16 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>(),
             config.SocketRequestReceiveTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(config.SocketRequestReceiveTimeoutMs),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
+        // The metrics endpoint starts first and stops last (hosted services stop in reverse order), so readiness is
+        // observable while the broker joins and while it shuts down; the marker starts last.
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());
         services.AddHostedService<ReplicaMaintenance>();
+        services.AddHostedService<BrokerStartedMarker>();
         return services;
     }
 }

@@ -37,6 +37,7 @@ public static partial class BrokerConfigDef
         .. Section("Group coordinator and offsets", GroupsAndOffsets()),
         .. Section("Transactions", Transactions()),
         .. Section("Security", Security()),
+        .. Section("Metrics and health", MetricsSettings()),
     ];
 
     private static IEnumerable<ConfigKey> Section(string group, IEnumerable<ConfigKey> keys) =>

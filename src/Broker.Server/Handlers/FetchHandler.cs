@@ -1,6 +1,7 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
+using Broker.Server.Metrics;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 
@@ -25,7 +26,8 @@ namespace Broker.Server.Handlers;
 /// partition, the later entry's offsets winning), and the wait ends as soon as the client's connection closes or the
 /// broker stops (<see cref="RequestContext.Aborted"/>).
 /// </remarks>
-public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, FetchLimits limits) : RequestHandler<FetchRequest>
+public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, FetchLimits limits, BrokerMetrics? metrics = null)
+    : RequestHandler<FetchRequest>
 {
     /// <summary>
     /// What a partition answered with an error carries: an empty record set (size 0, compact length 1), as Kafka sends.
@@ -55,10 +57,25 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
             if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || maxWaitMs <= 0 || signals.Count == 0
                 || context.Aborted.IsCancellationRequested)
+            {
+                CountBytesOut(response, request.ReplicaId >= 0);
                 return response;
+            }
 
             ReleaseRecords(response);
             await WaitAsync(signals, remaining, context.Aborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Kafka's bytes-out (consumers) or replication bytes-out (followers) of the response sent, per topic.</summary>
+    private void CountBytesOut(FetchResponse response, bool follower)
+    {
+        if (metrics is null) return;
+        foreach (var topic in response.Responses)
+        {
+            long bytes = 0;
+            foreach (var p in topic.Partitions) bytes += p.Records?.Memory.Length ?? 0;
+            metrics.FetchedOut(topic.Topic, bytes, follower);
         }
     }
 

@@ -4,6 +4,7 @@ using Broker.Protocol.Messages;
 using Broker.Protocol.Records;
 using Broker.Server.Cluster;
 using Broker.Server.Configuration;
+using Broker.Server.Metrics;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 
@@ -20,7 +21,7 @@ namespace Broker.Server.Handlers;
 /// REQUEST_TIMED_OUT after the request's timeout, NOT_LEADER_OR_FOLLOWER if leadership moved meanwhile, and
 /// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum while waiting.
 /// </summary>
-public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time) : RequestHandler<ProduceRequest>
+public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, BrokerMetrics? metrics = null) : RequestHandler<ProduceRequest>
 {
     /// <summary>ZSTD batches need Produce v7+ (KIP-110), as in Kafka.</summary>
     private const short ZstdMinVersion = 7;
@@ -162,6 +163,9 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
             return null;
         }
 
+        // Kafka's messages-in and bytes-in: counted on the leader's append only, once per batch (a retried duplicate
+        // above was counted when first appended).
+        metrics?.LeaderAppended(topic, header.RecordsCount, records.Length);
         result.BaseOffset = appended.BaseOffset;
         result.LogAppendTimeMs = appended.LogAppendTime;
         result.LogStartOffset = appended.LogStartOffset;

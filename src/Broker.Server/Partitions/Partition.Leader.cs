@@ -186,11 +186,13 @@ public sealed partial class Partition
     private void CompleteIsrChange(int[] isr, int epoch, int version, int? written, string reason)
     {
         bool applied = false;
+        int delta = 0;
         lock (_stateLock)
         {
             if (ReferenceEquals(_pendingIsr, isr)) _pendingIsr = null;
             if (written is { } v && _isLeader && _leaderEpoch == epoch && _stateVersion == version)
             {
+                delta = isr.Length - _isr.Length;
                 _isr = isr;
                 _stateVersion = v;
                 applied = true;
@@ -199,11 +201,16 @@ public sealed partial class Partition
             MaybeAdvanceHighWatermarkLocked();
         }
 
-        if (applied) IsrChanged?.Invoke(this, reason);
+        if (!applied) return;
+        if (delta != 0) IsrResized?.Invoke(delta);
+        IsrChanged?.Invoke(this, reason);
     }
 
     /// <summary>Raised after this leader changed the ISR in ZooKeeper (for logging), with the reason.</summary>
     public event Action<Partition, string>? IsrChanged;
+
+    /// <summary>Raised after this leader wrote an ISR of another size: new size minus old (ISR shrink/expand metrics).</summary>
+    public event Action<int>? IsrResized;
 
     /// <summary>
     /// High watermark = the smallest log end among the maximal ISR (the committed ISR plus a replica whose addition is

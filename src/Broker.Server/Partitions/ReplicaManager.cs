@@ -48,6 +48,15 @@ public sealed partial class ReplicaManager
     /// <summary>Raised after a leader changed its ISR in ZooKeeper, with the reason (for logging).</summary>
     public event Action<Partition, string>? IsrChanged;
 
+    private long _isrShrinks;
+    private long _isrExpands;
+
+    /// <summary>ISR shrinks this broker wrote as leader since start (Kafka's IsrShrinksPerSec count).</summary>
+    public long IsrShrinks => Interlocked.Read(ref _isrShrinks);
+
+    /// <summary>ISR expansions this broker wrote as leader since start (Kafka's IsrExpandsPerSec count).</summary>
+    public long IsrExpands => Interlocked.Read(ref _isrExpands);
+
     public void OnLeadershipChanged(Partition partition) => LeadershipChanged?.Invoke(partition);
 
     public bool TryGet(string topic, int partition, out Partition result) =>
@@ -88,6 +97,7 @@ public sealed partial class ReplicaManager
                 MinInsyncReplicas = _config.MinInsyncReplicas,
             };
             partition.IsrChanged += (p, reason) => IsrChanged?.Invoke(p, reason);
+            partition.IsrResized += delta => Interlocked.Increment(ref delta < 0 ? ref _isrShrinks : ref _isrExpands);
             return partition;
         });
     }

@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Broker.Network;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
+using Broker.Server.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Requests;
@@ -21,14 +23,16 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     private readonly ILogger _logger;
     private readonly TimeSpan _receiveTimeout;
     private readonly TimeProvider _time;
+    private readonly BrokerMetrics? _metrics;
 
     /// <param name="receiveTimeout">
     /// <c>socket.request.receive.timeout.ms</c>: longest a request may take to arrive once its first byte is here;
     /// null or <see cref="Timeout.InfiniteTimeSpan"/> never closes.
     /// </param>
     public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger,
-        TimeSpan? receiveTimeout = null, TimeProvider? time = null)
+        TimeSpan? receiveTimeout = null, TimeProvider? time = null, BrokerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
         _logger = logger;
@@ -62,6 +66,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
 
             var buffer = result.Buffer;
+            long arrived = Stopwatch.GetTimestamp(); // the requests completed by this read arrived now
             long pending = 0;
             try
             {
@@ -78,7 +83,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                         return;
                     }
 
-                    if (!await ServeFrameAsync(connection, frame, output, aborted).ConfigureAwait(false))
+                    if (!await ServeFrameAsync(connection, frame, output, aborted, arrived).ConfigureAwait(false))
                     {
                         connection.Abort("protocol error");
                         return;
@@ -110,8 +115,10 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     }
 
     /// <summary>Serves one frame; returns false when the connection must be closed.</summary>
-    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output, CancellationToken aborted)
+    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output, CancellationToken aborted,
+        long arrived)
     {
+        _metrics?.BytesReceived(frame.Length + 4);
         // Decoding works on contiguous memory. A frame usually sits in one pipe segment; otherwise copy it once.
         byte[]? rented = null;
         ReadOnlyMemory<byte> memory;
@@ -169,6 +176,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
 
             var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed);
+            long started = Stopwatch.GetTimestamp();
             IKafkaResponse? response;
             try
             {
@@ -189,9 +197,13 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 return false;
             }
 
-            if (response is null) return true;
-            short headerVersion = ApiHeaders.ResponseHeaderVersion(header.ApiKey, header.ApiVersion);
-            await WriteResponseAsync(output, header.CorrelationId, headerVersion, header.ApiVersion, response).ConfigureAwait(false);
+            if (response is not null)
+            {
+                short headerVersion = ApiHeaders.ResponseHeaderVersion(header.ApiKey, header.ApiVersion);
+                await WriteResponseAsync(output, header.CorrelationId, headerVersion, header.ApiVersion, response).ConfigureAwait(false);
+            }
+
+            _metrics?.RequestServed(header.ApiKey, header.ApiVersion, request is FetchRequest { ReplicaId: >= 0 }, arrived, started, Stopwatch.GetTimestamp());
             return true;
         }
         finally
@@ -205,7 +217,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     /// Patching is safe because nothing is flushed between the reservation and the patch. A fetch response's pooled
     /// record buffers are released as soon as their bytes are in the pipe.
     /// </summary>
-    private static ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
+    private ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
     {
         try
         {
@@ -215,6 +227,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             ResponseHeader.Write(ref writer, correlationId, headerVersion);
             response.Write(ref writer, version);
             BinaryPrimitives.WriteInt32BigEndian(sizeSlot.Span, checked((int)writer.BytesWritten));
+            _metrics?.BytesSent(writer.BytesWritten + 4);
         }
         finally
         {

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Broker.TestKit;
+using Broker.TestKit.Brokers;
+using Broker.TestKit.ZooKeeper;
+
+namespace Broker.IntegrationTests.Metrics;
+
+/// <summary>
+/// /health/ready of a real broker on a real ZooKeeper: 503 while it waits to register (its previous process was
+/// killed, so its registration lingers until the old session expires), 200 once registered with its metadata
+/// loaded, 503 "shutting down" during the controlled shutdown that SIGTERM starts. /health/live answers 200 throughout.
+/// </summary>
+[TestFixture]
+[Category("Metrics")]
+public sealed class ReadinessTests
+{
+    [Test]
+    public async Task Ready_FlipsWithRegistration_AndDuringControlledShutdown()
+    {
+        await using var zk = await ZooKeeperServer.LaunchAsync();
+        int metrics = FreePort.Next();
+        using var broker = new BrokerProcess(1, new Dictionary<string, string>
+        {
+            ["zookeeper.connect"] = zk.ConnectString,
+            ["zookeeper.session.timeout.ms"] = "6000",
+            ["offsets.topic.replication.factor"] = "1",
+            ["metrics.listener"] = $"http://127.0.0.1:{metrics}",
+        });
+        await broker.StartAsync();
+        Assert.That(await Scrape.HealthAsync(metrics, "/health/ready"), Is.EqualTo((200, "ready")));
+
+        // Killed: its ephemeral registration stays until the session expires; the new process waits for it, listening
+        // for metrics but not for clients, and says it is not ready.
+        broker.Kill();
+        var start = broker.StartAsync();
+        (int Status, string Body) seen = (0, "");
+        await Poll.UntilAsync(async () => (seen = await Scrape.HealthAsync(metrics, "/health/ready")).Status == 503 || start.IsCompleted,
+            TimeSpan.FromSeconds(30), "/health/ready answering 503 while the broker waits to register");
+        TestContext.Out.WriteLine($"while registering: {seen}");
+        Assert.That(seen.Status, Is.EqualTo(503), "the restarted broker was ready before its stale registration expired");
+        Assert.That(seen.Body, Does.StartWith("not ready: starting"));
+        Assert.That((await Scrape.HealthAsync(metrics, "/health/live")).Status, Is.EqualTo(200));
+        await start;
+        Assert.That(await Scrape.HealthAsync(metrics, "/health/ready"), Is.EqualTo((200, "ready")));
+
+        // SIGTERM: not ready from the start of the controlled shutdown until the endpoint closes with the process.
+        var answers = new ConcurrentQueue<(int, string)>();
+        using var stop = new CancellationTokenSource();
+        var poller = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) answers.Enqueue(await Scrape.HealthAsync(metrics, "/health/ready"));
+        });
+        await Poll.UntilAsync(() => !answers.IsEmpty, TimeSpan.FromSeconds(10), "a first readiness answer");
+        int exit = await Task.Run(() => broker.Stop());
+        await stop.CancelAsync();
+        await poller;
+        var statuses = answers.Select(a => a.Item1).Distinct().ToList();
+        TestContext.Out.WriteLine($"during shutdown: {string.Join(" ", answers.Select(a => a.Item1).Distinct())}; exit {exit}");
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(answers, Does.Contain((503, "not ready: shutting down")), "no 'shutting down' answer during the controlled shutdown");
+        Assert.That(statuses.IndexOf(503), Is.GreaterThan(statuses.IndexOf(200)), "ready first, then not ready");
+    }
+}
