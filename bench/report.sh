@@ -147,7 +147,7 @@ write_report() {
     echo "- Kafka's figures come from different hardware (Kreps: 3 dedicated 6-core brokers, 1 GbE, clients on other machines; Confluent: 24 broker vCPUs, RF 3)," \
          "so the ratio is context, not a like-for-like comparison. Here the client takes CPU from the same 2 vCPUs as the broker."
     echo "- The tools work on their own too (same options and output as Kafka's; \`.ps1\` twins with \`Get-Help\`):" \
-         "\`bin/producer-perf-test.sh --topic t --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=HOST:PORT acks=1 [--instances N]\`," \
+         "\`bin/producer-perf-test.sh --topic t --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=HOST:PORT acks=1 [--instances N] [--key-space N]\`," \
          "\`bin/consumer-perf-test.sh --bootstrap-server HOST:PORT --topic t --messages 1000000\` (assigns every partition; \`--group\` subscribes and needs consumer groups in the broker)," \
          "\`bin/end-to-end-latency.sh HOST:PORT t 10000 1 1024 [--throughput 10000 --warmup-messages 1000]\`."
     echo "- Reproduce: \`bench/run.sh\` (about 10 minutes), \`bench/run.sh --runs 1 --scenarios P1,C1\` to iterate, \`bench/run.sh --smoke\` (< 1 minute)."
