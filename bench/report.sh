@@ -34,6 +34,22 @@ producer_row() {
        "$(cpu_cell "$s" "$n") | $(rss_cell "$s") | $target |"
 }
 
+# k1_row: the log cleaner row (K1): MB/s cleaned, and P1 with the cleaner running (K1) against without (K1base).
+k1_row() {
+  local mbs=$(median K1 clean_mbs) with=$(median K1 rate) without=$(median K1base rate)
+  if [ -z "$mbs" ]; then
+    has K1 && echo "| K1 | log cleaner | not run | | — | | | | | — |"
+    return 0
+  fi
+  echo "| K1 | cleaner compacts $(group "$K1_RECORDS") × 100 B from $(group "$K1_KEYS") keys ($(group "$(median K1 clean_log_mb)") MB of log → $(group "$(median K1 clean_written_mb)" 1) MB)" \
+       "while P1's workload runs | **$(group "$mbs" 1) MB/s cleaned**; P1 with the cleaner $(group "$with") rec/s (p99 $(group "$(median K1 p99_ms)") ms)," \
+       "without $(group "$without") rec/s (p99 $(group "$(median K1base p99_ms)") ms): $(ratio "$with" "$without") |" \
+       "cleaned $(runs_of K1 clean_mbs 1) MB/s in $(runs_of K1 clean_busy_s 1) s; with $(runs_of K1 rate) / without $(runs_of K1base rate) rec/s;" \
+       "cleaner CPU $(runs_of K1 clean_cpu_s 1) s = $(runs_of K1 clean_mb_per_cpu_s) MB per CPU-second;" \
+       "cleaner busy during $(values K1 clean_overlap | awk '{ printf "%s%.0f %%", (NR > 1 ? " / " : ""), 100 * $1 }') of the run |" \
+       "— | | disk: $(pct "$mbs" "$(median machine disk_mbs)") | $(cpu_cell K1 "$P1_RECORDS") (without: $(group "$(median K1base cores)" 2)) | $(rss_cell K1) (without: $(rss_cell K1base)) | — |"
+}
+
 write_report() {
   local file=$1 tmp loop disk
   tmp=$(mktemp)
@@ -91,6 +107,7 @@ write_report() {
     else
       echo "| L1 | end-to-end latency | not run | | | | | | | p50 ≤ 1 ms, p99 ≤ 3 ms |"
     fi
+    k1_row
     if [ -n "$(median R1 rate)" ] && [ -z "${R1_SKIP_REASON:-}" ]; then
       producer_row R1 "$(group "$R1_RECORDS") × 100 B, acks=all, 3 brokers + ZooKeeper, RF 3, min.insync.replicas=2, 6 partitions, 1 producer" "$R1_RECORDS" 100 \
         "421,823 rec/s (40.2 MiB/s), RF 3 sync [Kreps 2014]" "$(ratio "$(median R1 rate)" "$KAFKA_P3_RATE")" "≥ 420,000 rec/s: $(ge "$(median R1 rate)" 420000)"
@@ -101,8 +118,8 @@ write_report() {
     fi
     echo
     echo "Secondary budgets: broker CPU at P1 ≤ 0.5 core: $(le "$(median P1 cores)" 0.5) ($(group "$(median P1 cores)" 2) cores);" \
-         "broker peak RSS < 512 MiB in every scenario: $(le "$(for s in P1 P2 P3 C1 L1 R1; do median $s rss_mib; done | sort -g | tail -1)" 511.99)" \
-         "(largest $(group "$(for s in P1 P2 P3 C1 L1 R1; do median $s rss_mib; done | sort -g | tail -1)") MiB)."
+         "broker peak RSS < 512 MiB in every scenario: $(le "$(for s in P1 P2 P3 C1 L1 K1 R1; do median $s rss_mib; done | sort -g | tail -1)" 511.99)" \
+         "(largest $(group "$(for s in P1 P2 P3 C1 L1 K1 R1; do median $s rss_mib; done | sort -g | tail -1)") MiB)."
     echo
     echo "## How to read this"
     echo
@@ -117,12 +134,20 @@ write_report() {
     echo "- L1 is open-loop: \`end-to-end-latency … --throughput $L1_RATE\` sends on a fixed schedule with the intended send time in the payload; latency is" \
          "receive time − intended send time (no coordinated omission), the consumer long-polls (fetch.wait.max.ms 500), producer linger.ms 0, Nagle off." \
          "Kafka's tool measures one message at a time instead (the default mode of our tool)."
+    if [ -n "$(median K1 clean_mbs)" ]; then
+      echo "- K1 (\`bench/cleaner.sh\`): each run writes $(group "$K1_RECORDS") keyed records of 100 B, keys drawn uniformly from $(group "$K1_KEYS")," \
+           "to topic k1-rN (6 partitions, segment.bytes=$(group "$K1_SEGMENT_BYTES"), cleanup.policy=delete), runs the P1 workload (K1base, cleaner idle)," \
+           "then switches k1-rN to cleanup.policy=compact with AlterConfigs and runs the P1 workload again at once (K1, while the cleaner works through the backlog)." \
+           "MB/s cleaned = log bytes cleaned ÷ cleaner busy time, from the broker's \"Cleaned log\" lines (the first cleaning of an all-dirty log reads each byte twice," \
+           "key map then copy, so log bytes = bytes read ÷ 2); one cleaner thread (\`log.cleaner.threads=1\`), 128 MiB dedupe map, \`log.cleaner.backoff.ms=1000\` in the bench broker." \
+           "K1's broker CPU includes the cleaner's."
+    fi
     echo "- Broker CPU = utime+stime of the broker process during the run; \"cores\" divides it by the active time (records ÷ rate)." \
          "Peak RSS is VmHWM$([ "$HWM_RESETTABLE" = 1 ] && echo ", reset before each run through /proc/PID/clear_refs" || echo " over the broker's lifetime (clear_refs was not writable)")."
     echo "- Kafka's figures come from different hardware (Kreps: 3 dedicated 6-core brokers, 1 GbE, clients on other machines; Confluent: 24 broker vCPUs, RF 3)," \
          "so the ratio is context, not a like-for-like comparison. Here the client takes CPU from the same 2 vCPUs as the broker."
     echo "- The tools work on their own too (same options and output as Kafka's; \`.ps1\` twins with \`Get-Help\`):" \
-         "\`bin/producer-perf-test.sh --topic t --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=HOST:PORT acks=1 [--instances N]\`," \
+         "\`bin/producer-perf-test.sh --topic t --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=HOST:PORT acks=1 [--instances N] [--key-space N]\`," \
          "\`bin/consumer-perf-test.sh --bootstrap-server HOST:PORT --topic t --messages 1000000\` (assigns every partition; \`--group\` subscribes and needs consumer groups in the broker)," \
          "\`bin/end-to-end-latency.sh HOST:PORT t 10000 1 1024 [--throughput 10000 --warmup-messages 1000]\`."
     echo "- Reproduce: \`bench/run.sh\` (about 10 minutes), \`bench/run.sh --runs 1 --scenarios P1,C1\` to iterate, \`bench/run.sh --smoke\` (< 1 minute)."
@@ -134,13 +159,14 @@ write_report() {
 
 print_table() {
   printf '\n%-4s %14s %10s %10s %10s %10s %8s\n' "" "rec/s" "MiB/s" "p50 ms" "p99 ms" "cpu cores" "RSS MiB"
-  for s in P1 P2 P3 C1 L1 R1; do
+  for s in P1 P2 P3 C1 L1 K1base K1 R1; do
     local r; r=$(median "$s" rate)
     [ -n "$r" ] || [ -n "$(median "$s" p50_ms)" ] || continue
     local mibs; mibs=$(median "$s" mibs)
     printf '%-4s %14s %10s %10s %10s %10s %8s\n' "$s" "$([ -n "$r" ] && group "$r" || echo -)" "$([ -n "$mibs" ] && group "$mibs" 2 || echo -)" \
       "$(median "$s" p50_ms | grep . || echo -)" "$(median "$s" p99_ms)" "$(group "$(median "$s" cores)" 2)" "$(group "$(median "$s" rss_mib)")"
   done
+  if [ -n "$(median K1 clean_mbs)" ]; then printf '%-4s %s MB/s cleaned (%s MB of log in %s s of cleaner time, %s MB per CPU-second)\n' K1 "$(group "$(median K1 clean_mbs)" 1)" "$(group "$(median K1 clean_log_mb)")" "$(median K1 clean_busy_s)" "$(group "$(median K1 clean_mb_per_cpu_s)")"; fi
   if has R1 && [ -n "${R1_SKIP_REASON:-}" ]; then printf '%-4s %s\n' R1 "skipped: $R1_SKIP_REASON"; fi
   printf 'machine: loopback %s MB/s, disk %s MB/s, load %s -> %s\n' "$(group "$(median machine loopback_mbs)")" "$(group "$(median machine disk_mbs)")" "$load_start" "$load_end"
 }

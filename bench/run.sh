@@ -5,7 +5,7 @@
 # /proc/<pid>/stat) and peak RSS (VmHWM, reset per run through /proc/<pid>/clear_refs), prints a table and writes
 # docs/performance.md.
 #
-# Usage: bench/run.sh [--smoke] [--runs N] [--scenarios P1,P2,P3,C1,L1,R1] [--output FILE] [--work-dir DIR] [--keep]
+# Usage: bench/run.sh [--smoke] [--runs N] [--scenarios P1,P2,P3,C1,L1,K1,R1] [--output FILE] [--work-dir DIR] [--keep]
 #                     [--report-only]
 #   --smoke      tiny workloads, 1 run, short machine checks: finishes in well under a minute; asserts nothing about speed
 #   --runs N     runs per scenario (default 3; the median is reported)
@@ -13,17 +13,19 @@
 #   --output     the Markdown report (default docs/performance.md)
 #   --work-dir   broker data, logs and tool output (default .build/bench); the data folder is removed unless --keep
 #   --report-only  render the report again from the last run's results in --work-dir (measures nothing)
+#   K1 (log cleaner, bench/cleaner.sh): a keyed compacted topic of K1 records (100 B, keys drawn from K1 keys) is
+#   switched to cleanup.policy=compact while a P1 workload runs; reports MB/s cleaned and P1 with vs without the cleaner.
 #   R1 runs last on its own cluster (ZooKeeper + 3 brokers; the single broker is stopped first): topic r1-rN with
 #   6 partitions, replication factor 3, min.insync.replicas=2, created with the topics tool; acks=all, 100 B records.
 #   When that topic cannot be created (no replication) R1 prints a skip line and the report says why.
 # Environment: BENCH_P1_RECORDS, BENCH_P2_RECORDS, BENCH_P3_RECORDS, BENCH_R1_RECORDS, BENCH_L1_MESSAGES,
-#   BENCH_PRODUCER_PROPS override sizes.
+#   BENCH_K1_RECORDS, BENCH_K1_KEYS, BENCH_K1_SEGMENT_BYTES, BENCH_PRODUCER_PROPS override sizes.
 set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$BENCH_ROOT/bin/common.sh"
 source "$BENCH_ROOT/bench/lib.sh"
 
-report_only=0 smoke=0 runs=3 scenarios="P1,P2,P3,C1,L1,R1" output="$BENCH_ROOT/docs/performance.md" work="$BENCH_ROOT/.build/bench" keep=0
+report_only=0 smoke=0 runs=3 scenarios="P1,P2,P3,C1,L1,K1,R1" output="$BENCH_ROOT/docs/performance.md" work="$BENCH_ROOT/.build/bench" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1; runs=1; shift ;;
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --work-dir) work=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --report-only) report_only=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -53,10 +55,13 @@ if [ "$smoke" = 1 ]; then
   P1_RECORDS=${BENCH_P1_RECORDS:-20000} P2_RECORDS=${BENCH_P2_RECORDS:-5000} P3_RECORDS=${BENCH_P3_RECORDS:-20000}
   R1_RECORDS=${BENCH_R1_RECORDS:-20000}
   L1_MESSAGES=${BENCH_L1_MESSAGES:-1000} L1_RATE=1000 L1_WARMUP=100 IPERF_SECONDS=1 DD_MIB=32 MACHINE_RUNS=1
+  K1_RECORDS=${BENCH_K1_RECORDS:-20000} K1_KEYS=${BENCH_K1_KEYS:-1000} K1_SEGMENT_BYTES=${BENCH_K1_SEGMENT_BYTES:-65536}
 else
   P1_RECORDS=${BENCH_P1_RECORDS:-5000000} P2_RECORDS=${BENCH_P2_RECORDS:-1000000} P3_RECORDS=${BENCH_P3_RECORDS:-5000000}
   R1_RECORDS=${BENCH_R1_RECORDS:-2000000}
   L1_MESSAGES=${BENCH_L1_MESSAGES:-310000} L1_RATE=10000 L1_WARMUP=10000 IPERF_SECONDS=5 DD_MIB=1024 MACHINE_RUNS=3
+  # About 560 MB of log (100 B values, ~12 B keys, record and batch overhead), ~50 updates per key: 98 % superseded.
+  K1_RECORDS=${BENCH_K1_RECORDS:-5000000} K1_KEYS=${BENCH_K1_KEYS:-100000} K1_SEGMENT_BYTES=${BENCH_K1_SEGMENT_BYTES:-16777216}
 fi
 PRODUCER_PROPS=${BENCH_PRODUCER_PROPS:-linger.ms=5}
 
@@ -100,6 +105,10 @@ if has C1; then
   for r in $(seq "$runs"); do run_consumer C1 "$r" "$p1_topic" "$P1_RECORDS"; done
 fi
 if has L1; then for r in $(seq "$runs"); do run_latency L1 "$r" "l1-r$r" "$L1_MESSAGES" "$L1_RATE" "$L1_WARMUP"; done; fi
+if has K1; then
+  cli_dll=$(ensure_built Broker.Cli cli)
+  for r in $(seq "$runs"); do run_cleaner "$r"; done
+fi
 R1_SKIP_REASON=""
 if has R1; then
   # Three brokers of their own: the single broker stops first so it takes no CPU from them.
@@ -123,6 +132,7 @@ fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 # Everything the report needs, so --report-only can render it again.
 declare -p smoke runs scenarios P1_RECORDS P2_RECORDS P3_RECORDS R1_RECORDS R1_SKIP_REASON L1_MESSAGES L1_RATE L1_WARMUP IPERF_SECONDS DD_MIB \
+  K1_RECORDS K1_KEYS K1_SEGMENT_BYTES \
   PRODUCER_PROPS load_start load_end HWM_RESETTABLE bench_date bench_commit | sed 's/^declare -- //' >"$work/meta.sh"
 
 write_report "$output"

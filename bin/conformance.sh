@@ -140,7 +140,9 @@ fetch_source() {
     if [ "$(id -u)" = 0 ] && [ ! -e /etc/apt/sources.list.d/debian-src.sources ]; then
       printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
         > /etc/apt/sources.list.d/debian-src.sources
-      apt-get update -qq >>"$CACHE/fetch.log" 2>&1
+      # Only the new deb-src list: the binary package lists are current already (bin/install-deps.sh).
+      apt-get update -qq -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/debian-src.sources -o Dir::Etc::sourceparts=- \
+        -o APT::Get::List-Cleanup=0 >>"$CACHE/fetch.log" 2>&1
     fi
     ( cd "$CACHE" && apt-get source --download-only "librdkafka=$RDKAFKA_VERSION-1" ) >>"$CACHE/fetch.log" 2>&1 \
       || die "apt-get source librdkafka failed (needs a deb-src entry); see $CACHE/fetch.log"

@@ -4,7 +4,7 @@ Sends records as fast as allowed and prints throughput and latency, like Kafka's
 
 .DESCRIPTION
 Every 5 seconds prints 'N records sent, X records/sec (Y MB/sec), A ms avg latency, B ms max latency.' and at the end the
-same line with the 50th, 95th, 99th and 99.9th latency percentiles. --instances N runs N producers that share the records.
+same line with the 50th, 95th, 99th and 99.9th latency percentiles. --instances N runs N producers that share the records. --key-space N gives each record a key drawn from N keys (key-0 .. key-N-1), for compacted topics.
 Takes exactly the options of Kafka's tool (run with --help for the list) and prints the same output lines.
 Builds src/Broker.Perf into .build/perf first when the build is missing or older than its sources.
 

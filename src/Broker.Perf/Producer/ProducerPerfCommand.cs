@@ -6,7 +6,7 @@ namespace Broker.Perf.Producer;
 /// <summary>
 /// <c>producer-perf-test</c>: sends <c>--num-records</c> records as fast as allowed and prints Kafka's
 /// ProducerPerformance lines. The send loop allocates nothing of its own: one reused Message whose Value points at a
-/// prebuilt payload, one shared delivery handler (no Task or closure per record), the byte[] serializer (no copy;
+/// prebuilt payload, one shared delivery handler (no Task or closure per record), the byte[] serializers (no copy;
 /// librdkafka copies the bytes). Latency is taken from the record's CreateTime, which the loop stamps in ms.
 /// </summary>
 internal static class ProducerPerfCommand
@@ -51,20 +51,22 @@ internal static class ProducerPerfCommand
         return stats.Failures > 0 ? 2 : 0;
     }
 
-    private static void SendLoop(IProducer<Null, byte[]> producer, Action<DeliveryReport<Null, byte[]>> handler,
+    private static void SendLoop(IProducer<byte[], byte[]> producer, Action<DeliveryReport<byte[], byte[]>> handler,
         ProducerPerfOptions options, long count, double rate, int seed)
     {
         var limiter = new RateLimiter(rate);
         var random = new Random(seed);
-        var message = new Message<Null, byte[]> { Value = options.Payloads.Next(random) };
+        var message = new Message<byte[], byte[]> { Value = options.Payloads.Next(random) };
         // Produce(string, ...) would allocate a TopicPartition per call.
         var target = new TopicPartition(options.Topic, Partition.Any);
         bool manyPayloads = options.Payloads.Count > 1;
+        var keys = options.Keys; // null: records without a key (Kafka's tool), so the default partitioner spreads them
         limiter.Reset();
         for (long i = 0; i < count; i++)
         {
             if (!limiter.Unlimited) limiter.Acquire();
             if (manyPayloads) message.Value = options.Payloads.Next(random);
+            if (keys is not null) message.Key = keys.Next(random);
             message.Timestamp = new Timestamp(ProducerStats.NowMs(), TimestampType.CreateTime);
             while (true)
             {
@@ -73,7 +75,7 @@ internal static class ProducerPerfCommand
                     producer.Produce(target, message, handler);
                     break;
                 }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
                 {
                     // The local queue is full: wait for deliveries to drain it, as Java's send() blocks.
                     Thread.Sleep(1);
@@ -92,7 +94,8 @@ internal static class ProducerPerfCommand
         };
         if (options.PrintMetrics && config.StatisticsIntervalMs is null) config.StatisticsIntervalMs = 1000;
         var perf = new PerfProducer();
-        var builder = new ProducerBuilder<Null, byte[]>(config)
+        var builder = new ProducerBuilder<byte[], byte[]>(config)
+            .SetKeySerializer(Serializers.ByteArray)
             .SetValueSerializer(Serializers.ByteArray)
             .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) Console.Error.WriteLine($"{m.Level} {m.Facility}: {m.Message}"); });
         if (options.PrintMetrics) builder.SetStatisticsHandler((_, json) => perf.LastStatistics = json);
@@ -115,9 +118,9 @@ internal static class ProducerPerfCommand
     /// <summary>One producer instance and its (single, shared) delivery handler.</summary>
     private sealed class PerfProducer
     {
-        public IProducer<Null, byte[]> Producer { get; set; } = null!;
+        public IProducer<byte[], byte[]> Producer { get; set; } = null!;
 
-        public Action<DeliveryReport<Null, byte[]>> Handler { get; set; } = null!;
+        public Action<DeliveryReport<byte[], byte[]>> Handler { get; set; } = null!;
 
         public string? LastStatistics { get; set; }
     }

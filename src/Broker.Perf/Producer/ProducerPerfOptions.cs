@@ -10,22 +10,25 @@ internal sealed record ProducerPerfOptions(
     double Throughput,
     Dictionary<string, string> ClientSettings,
     bool PrintMetrics,
-    int Instances)
+    int Instances,
+    KeySource? Keys)
 {
     public const string Help =
         "usage: producer-perf-test --topic TOPIC --num-records NUM (--record-size SIZE | --payload-file FILE)\n" +
         "         --throughput -1|NUM (--producer-props k=v [k=v ...] | --producer.config FILE)\n" +
-        "         [--payload-delimiter DELIM] [--print-metrics] [--instances N]\n" +
+        "         [--payload-delimiter DELIM] [--print-metrics] [--instances N] [--key-space N]\n" +
         "  --throughput     messages/sec in total (-1 = unthrottled); paced by schedule, accurate at 10,000/s\n" +
         "  --producer-props client settings; Java names work (buffer.memory, ...); bootstrap.servers is required\n" +
         "  --instances      N producers (each with its own connection and thread) share the records and the rate\n" +
+        "  --key-space      keyed records: each key drawn uniformly from N keys (key-0 .. key-N-1), so a compacted\n" +
+        "                   topic receives many updates per key (not in Kafka's tool; default: no key)\n" +
         "exit code: 0, or 2 when some records were not acknowledged (they are not counted, as in Kafka's tool)";
 
     public static ProducerPerfOptions Parse(string[] args)
     {
         var a = ArgParser.Parse(args,
             valued: ["topic", "num-records", "record-size", "payload-file", "payload-delimiter", "throughput", "producer.config",
-                "instances", "transactional-id", "transaction-duration-ms", "warmup-records"],
+                "instances", "key-space", "transactional-id", "transaction-duration-ms", "warmup-records"],
             multi: ["producer-props"],
             flags: ["print-metrics", "help", "transaction-enabled"]);
         if (a.Has("help")) throw new UsageException(Help);
@@ -52,7 +55,11 @@ internal sealed record ProducerPerfOptions(
 
         int instances = (int)a.GetLong("instances", 1);
         if (instances < 1) throw new UsageException("--instances must be at least 1");
-        return new ProducerPerfOptions(topic, numRecords, payloads, throughput, client, a.Has("print-metrics"), instances);
+        long keySpace = a.GetLong("key-space", 0);
+        if (a.Has("key-space") && (keySpace < 1 || keySpace > KeySource.MaxKeys))
+            throw new UsageException($"--key-space must be between 1 and {KeySource.MaxKeys}");
+        return new ProducerPerfOptions(topic, numRecords, payloads, throughput, client, a.Has("print-metrics"), instances,
+            a.Has("key-space") ? new KeySource((int)keySpace) : null);
     }
 
     private static string Unescape(string s) => s.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\t", "\t", StringComparison.Ordinal);

@@ -86,18 +86,21 @@ public sealed class OffsetsTopicCompactionTests
             await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
         }
 
-        // One committer per partition, in parallel (the group's commits all go to the one coordinator partition).
+        // 100,000 offset commits, each its own record in __consumer_offsets (what compaction must shrink), sent as
+        // 12,500 OffsetCommit requests of all 8 partitions: the same records as 100,000 one-partition requests, with an
+        // eighth of the round trips (CI time: 100,000 requests took 12-44 s).
         var config = new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "committer-100k", EnableAutoCommit = false };
+        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => Task.Run(() =>
+        using (var consumer = new ConsumerBuilder<Null, string>(config).Build())
         {
-            using var consumer = new ConsumerBuilder<Null, string>(config).Build();
-            var tp = new TopicPartition(topic, p);
             for (int i = 1; i <= commitsPerPartition; i++)
             {
-                consumer.Commit([new TopicPartitionOffset(tp, i)]);
+                int offset = i;
+                consumer.Commit(all.Select(tp => new TopicPartitionOffset(tp, offset)));
             }
-        })));
+        }
+
         TimeSpan committing = watch.Elapsed;
 
         string partitionDir = Path.Combine(broker.LogDir, "__consumer_offsets-0");
@@ -113,7 +116,6 @@ public sealed class OffsetsTopicCompactionTests
         await broker.KillAndRestartAsync();
         using var after = new ConsumerBuilder<Null, string>(config).Build();
         List<TopicPartitionOffset> committed = [];
-        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
         await Poll.UntilAsync(() =>
         {
             try

@@ -26,7 +26,7 @@ public sealed class BenchRunScriptTests
         Assert.That(File.Exists(report), "report written to --output");
         string text = await File.ReadAllTextAsync(report);
         Assert.That(text, Does.Contain("| Scenario | Workload | Ours (median) |"));
-        foreach (string scenario in new[] { "P1", "P2", "P3", "C1", "L1", "R1" })
+        foreach (string scenario in new[] { "P1", "P2", "P3", "C1", "L1", "K1", "R1" })
             Assert.That(text, Does.Match($@"(?m)^\| {scenario} \| "), $"row {scenario}");
         Assert.That(text, Does.Contain("Loopback TCP"));
         Assert.That(text, Does.Contain("Sequential disk write"));

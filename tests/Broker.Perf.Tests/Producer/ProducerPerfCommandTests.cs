@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Broker.TestKit;
 
 namespace Broker.Perf.Tests.Producer;
 
@@ -58,6 +59,32 @@ public sealed class ProducerPerfCommandTests : PerfToolFixture
         {
             File.Delete(file);
         }
+    }
+
+    [Test]
+    public async Task KeySpace_EveryRecordHasOneOfThatManyKeys_AndKeysRepeat()
+    {
+        string topic = UniqueTopic("pp-keys");
+        var result = await RunToolAsync("producer-perf-test", "--topic", topic, "--num-records", "2000", "--record-size", "20",
+            "--key-space", "50", "--throughput", "-1", "--producer-props", $"bootstrap.servers={Bootstrap}", "acks=1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.StandardError);
+        Assert.That(FinalLine.Match(Lines(result.StandardOutput).Last()).Groups[1].Value, Is.EqualTo("2000"));
+        var read = await ExternalProcess.RunAsync("kcat", ["-b", Bootstrap, "-t", topic, "-C", "-o", "beginning", "-e", "-q", "-f", "%k\\n"]);
+        string[] keys = Lines(read.StandardOutput);
+        Assert.That(keys, Has.Length.EqualTo(2000));
+        Assert.That(keys, Is.All.Matches(@"^key-([0-9]|[1-4][0-9])$"), "keys key-0 .. key-49");
+        Assert.That(keys.Distinct().Count(), Is.InRange(40, 50), "2,000 uniform draws from 50 keys hit nearly all of them");
+    }
+
+    [Test]
+    public async Task KeySpaceOfZero_IsAUsageError()
+    {
+        var result = await RunToolAsync("producer-perf-test", "--topic", "t", "--num-records", "10", "--record-size", "10", "--key-space", "0",
+            "--throughput", "-1", "--producer-props", $"bootstrap.servers={Bootstrap}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.StandardError, Does.Contain("--key-space must be between 1 and"));
     }
 
     [Test]
