@@ -42,7 +42,7 @@ public sealed class NetworkOptions
 /// A local endpoint to listen on, with the listener name it belongs to (e.g. PLAINTEXT) and that listener's security
 /// protocol; every connection accepted on it carries both (<see cref="ConnectionContext.Listener"/>).
 /// </summary>
-public sealed record ListenEndpoint(string Name, IPEndPoint EndPoint, string SecurityProtocol = "PLAINTEXT")
+public sealed record ListenEndpoint(string Name, IPEndPoint EndPoint, string SecurityProtocol = "PLAINTEXT", TlsServerOptions? Tls = null)
 {
     public ListenerInfo Listener { get; } = new(Name, SecurityProtocol);
 }

@@ -11,7 +11,7 @@ namespace Broker.Network;
 /// Backpressure: when the application does not read, the input pipe's pause threshold makes FlushAsync wait, so the
 /// receive loop stops reading and TCP flow control pushes back on the peer.
 /// </summary>
-internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
+internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe, IAcceptedConnection
 {
     private readonly Socket _socket;
     private readonly Pipe _input;

@@ -21,7 +21,7 @@ public sealed class SocketListener : IAsyncDisposable
     private readonly NetworkOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<long, (SocketConnection Connection, Task Run)> _connections = new();
+    private readonly ConcurrentDictionary<long, (IAcceptedConnection Connection, Task Run)> _connections = new();
     private readonly RateLimitedLog _acceptErrors = new(TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _refusals = new(TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _slotWaits = new(TimeSpan.FromSeconds(10));
@@ -133,7 +133,10 @@ public sealed class SocketListener : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref s_nextConnectionId);
-        var connection = new SocketConnection(id, accepted, _endpoint.Listener, _options, _shutdown.Token, _logger);
+        // Plaintext listeners keep the socket path (receives straight into pipe memory); TLS listeners go through SslStream.
+        IAcceptedConnection connection = _endpoint.Tls is { } tls
+            ? new TlsConnection(id, accepted, _endpoint.Listener, tls, _options, _shutdown.Token, _logger)
+            : new SocketConnection(id, accepted, _endpoint.Listener, _options, _shutdown.Token, _logger);
         NetworkLog.Accepted(_logger, id, connection.RemoteDisplay);
         var run = Task.Run(async () =>
         {

@@ -68,8 +68,9 @@ public sealed partial class BrokerServer : IHostedService
         };
         foreach (var listener in _config.Listeners)
         {
-            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port),
-                _config.ListenerSecurityProtocolMap[listener.ListenerName]);
+            var protocol = _config.ListenerSecurityProtocolMap[listener.ListenerName];
+            var tls = protocol is "SSL" or "SASL_SSL" ? Tls.TlsContext.Of(_config).Server : null;
+            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port), protocol, tls);
             var socketListener = new SocketListener(endpoint, _handler, options, _loggerFactory.CreateLogger<SocketListener>());
             socketListener.Start();
             _listeners.Add(socketListener);

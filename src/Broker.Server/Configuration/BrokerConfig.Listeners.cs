@@ -72,7 +72,6 @@ public sealed partial class BrokerConfig
     /// </summary>
     private static readonly Dictionary<string, string> UnservedProtocols = new(StringComparer.Ordinal)
     {
-        ["SSL"] = "TLS listeners are not served yet",
         ["SASL_PLAINTEXT"] = "SASL authentication is not served yet",
         ["SASL_SSL"] = "SASL authentication is not served yet",
     };
