@@ -17,6 +17,7 @@ try
     if (!File.Exists(commandLine.ConfigPath))
         throw new ArgumentException($"config file '{commandLine.ConfigPath}' not found");
     config = BrokerConfig.Load(commandLine.ConfigPath, commandLine.Overrides, out warnings);
+    _ = Broker.Server.Tls.TlsContext.Of(config); // key and trust stores: a bad one stops start-up here, with its setting
 }
 catch (ArgumentException ex)
 {

@@ -5,8 +5,8 @@ namespace Broker.Network;
 /// <summary>Source-generated log messages of the transport, with stable event ids (1xx).</summary>
 internal static partial class NetworkLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Listening on {Name} {EndPoint}")]
-    public static partial void Listening(ILogger logger, string name, string endPoint);
+    [LoggerMessage(100, LogLevel.Information, "Listening on {Name} ({SecurityProtocol}) {EndPoint}")]
+    public static partial void Listening(ILogger logger, string name, string securityProtocol, string endPoint);
 
     [LoggerMessage(101, LogLevel.Debug, "Connection {ConnectionId} accepted from {Remote}")]
     public static partial void Accepted(ILogger logger, long connectionId, string remote);
@@ -40,4 +40,13 @@ internal static partial class NetworkLog
 
     [LoggerMessage(106, LogLevel.Warning, "{Count} connection(s) did not finish within the shutdown timeout; aborting them")]
     public static partial void AbortingStragglers(ILogger logger, int count);
+
+    [LoggerMessage(3200, LogLevel.Information, "Connection {ConnectionId} from {Remote} on listener {Listener}: TLS handshake failed ({Reason}); closed")]
+    public static partial void TlsHandshakeFailed(ILogger logger, long connectionId, string remote, string listener, string reason);
+
+    [LoggerMessage(3201, LogLevel.Debug, "Connection {ConnectionId} from {Remote} on listener {Listener}: {Protocol} {CipherSuite}, principal {Principal}")]
+    public static partial void TlsEstablished(ILogger logger, long connectionId, string remote, string listener, string protocol, string cipherSuite, string principal);
+
+    [LoggerMessage(3202, LogLevel.Information, "Connection {ConnectionId} from {Remote} on listener {Listener}: client certificate accepted, principal {Principal}")]
+    public static partial void TlsClientCertificate(ILogger logger, long connectionId, string remote, string listener, string principal);
 }

@@ -11,7 +11,7 @@ namespace Broker.Network;
 /// Backpressure: when the application does not read, the input pipe's pause threshold makes FlushAsync wait, so the
 /// receive loop stops reading and TCP flow control pushes back on the peer.
 /// </summary>
-internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
+internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe, IAcceptedConnection
 {
     private readonly Socket _socket;
     private readonly Pipe _input;
@@ -22,9 +22,10 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
     private int _abortedFlag;
     private long _lastActivityMs = Environment.TickCount64;
 
-    public SocketConnection(long id, Socket socket, NetworkOptions options, CancellationToken shutdown, ILogger logger)
+    public SocketConnection(long id, Socket socket, ListenerInfo listener, NetworkOptions options, CancellationToken shutdown, ILogger logger)
     {
         Id = id;
+        Listener = listener;
         _socket = socket;
         _logger = logger;
         ShutdownRequested = shutdown;
@@ -52,6 +53,8 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
     }
 
     public override long Id { get; }
+
+    public override ListenerInfo Listener { get; }
 
     public override EndPoint? RemoteEndPoint { get; }
 

@@ -21,7 +21,7 @@ public sealed class SocketListener : IAsyncDisposable
     private readonly NetworkOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<long, (SocketConnection Connection, Task Run)> _connections = new();
+    private readonly ConcurrentDictionary<long, (IAcceptedConnection Connection, Task Run)> _connections = new();
     private readonly RateLimitedLog _acceptErrors = new(TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _refusals = new(TimeSpan.FromSeconds(10));
     private readonly RateLimitedLog _slotWaits = new(TimeSpan.FromSeconds(10));
@@ -53,7 +53,7 @@ public sealed class SocketListener : IAsyncDisposable
         socket.Bind(_endpoint.EndPoint);
         socket.Listen(1024);
         _listenSocket = socket;
-        NetworkLog.Listening(_logger, _endpoint.Name, BoundEndPoint.ToString());
+        NetworkLog.Listening(_logger, _endpoint.Name, _endpoint.SecurityProtocol, BoundEndPoint.ToString());
         _acceptLoop = Task.Run(AcceptLoopAsync);
         if (_options.IdleTimeout > TimeSpan.Zero)
         {
@@ -133,7 +133,10 @@ public sealed class SocketListener : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref s_nextConnectionId);
-        var connection = new SocketConnection(id, accepted, _options, _shutdown.Token, _logger);
+        // Plaintext listeners keep the socket path (receives straight into pipe memory); TLS listeners go through SslStream.
+        IAcceptedConnection connection = _endpoint.Tls is { } tls
+            ? new TlsConnection(id, accepted, _endpoint.Listener, tls, _options, _shutdown.Token, _logger)
+            : new SocketConnection(id, accepted, _endpoint.Listener, _options, _shutdown.Token, _logger);
         NetworkLog.Accepted(_logger, id, connection.RemoteDisplay);
         var run = Task.Run(async () =>
         {

@@ -68,13 +68,15 @@ public sealed partial class BrokerServer : IHostedService
         };
         foreach (var listener in _config.Listeners)
         {
-            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port));
+            var protocol = _config.ListenerSecurityProtocolMap[listener.ListenerName];
+            var tls = protocol is "SSL" or "SASL_SSL" ? Tls.TlsContext.Of(_config).Server : null;
+            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port), protocol, tls);
             var socketListener = new SocketListener(endpoint, _handler, options, _loggerFactory.CreateLogger<SocketListener>());
             socketListener.Start();
             _listeners.Add(socketListener);
         }
 
-        string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port}"));
+        string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port} ({_config.ListenerSecurityProtocolMap[l.ListenerName]})"));
         string advertised = string.Join(",", _config.AdvertisedListeners.Select(l => l.ToString()));
         LogReady(_config.BrokerId, bound, advertised, _cluster.Description, _metadata.Topics.Count);
     }

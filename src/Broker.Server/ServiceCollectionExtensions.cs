@@ -84,7 +84,7 @@ public static class ServiceCollectionExtensions
     /// <summary>The controller's request channel settings: requests go to each broker's inter-broker listener.</summary>
     public static ControllerChannelOptions ControllerChannelOptionsOf(BrokerConfig config) => new(
         config.BrokerId, config.InterBrokerListenerName, TimeSpan.FromMilliseconds(Math.Max(1000, config.ControllerSocketTimeoutMs)),
-        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)) { Tls = Tls.TlsContext.Of(config) };
 
     /// <summary>The controller's settings from the broker config.</summary>
     public static ControllerOptions ControllerOptionsOf(BrokerConfig config) => new(config.BrokerId, config.UncleanLeaderElectionEnable)

@@ -4,18 +4,18 @@ namespace Broker.Cli.Clients;
 
 /// <summary>
 /// Builds librdkafka settings from what Kafka's tools accept: a properties file, then <c>k=v</c> properties, then
-/// the bootstrap servers. Java-client-only keys (serializers, JAAS, ...) are dropped because librdkafka refuses
-/// unknown names. Client logs are silenced unless <c>BROKER_CLI_DEBUG</c> is set, so a tool's stderr carries only
+/// the bootstrap servers. Java-client-only keys (serializers, ...) are dropped because librdkafka refuses unknown
+/// names; security keys are translated by <see cref="JavaSecuritySettings"/> (or refused, never dropped). Client logs are silenced unless <c>BROKER_CLI_DEBUG</c> is set, so a tool's stderr carries only
 /// its own messages (librdkafka would otherwise log every refused connection attempt, e.g. to ::1 for "localhost").
 /// </summary>
 internal static class ClientSettings
 {
     private static readonly HashSet<string> JavaOnly = new(StringComparer.Ordinal)
     {
-        "key.serializer", "value.serializer", "key.deserializer", "value.deserializer", "sasl.jaas.config",
+        "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
         "client.dns.lookup", "default.api.timeout.ms", "retry.backoff.max.ms", "interceptor.classes", "partitioner.class",
         "max.block.ms", "buffer.memory", "exclude.internal.topics", "max.poll.records", "reconnect.backoff.max.ms",
-        "metadata.max.idle.ms", "security.providers", "ssl.endpoint.identification.algorithm",
+        "metadata.max.idle.ms",
     };
 
     public static Dictionary<string, string> Build(string bootstrap, IReadOnlyDictionary<string, string>? file,
@@ -31,6 +31,15 @@ internal static class ClientSettings
         }
 
         foreach (string key in result.Keys.Where(JavaOnly.Contains).ToList()) result.Remove(key);
+        try
+        {
+            JavaSecuritySettings.Translate(result);
+        }
+        catch (ClientPropertyException e)
+        {
+            throw new CommandLine.UsageException("Error: " + e.Message);
+        }
+
         result["bootstrap.servers"] = bootstrap;
         return result;
     }

@@ -43,6 +43,15 @@ internal static class ClientConfig
             }
         }
 
+        try
+        {
+            Broker.Cli.Clients.JavaSecuritySettings.Translate(result);
+        }
+        catch (Broker.Cli.Clients.ClientPropertyException e)
+        {
+            throw new UsageException("Error: " + e.Message);
+        }
+
         return result;
     }
 }

@@ -4,8 +4,8 @@ public sealed partial class BrokerConfig
 {
     private static Dictionary<string, ResolvedSetting> Resolve(IEnumerable<PropertyEntry> entries, List<ConfigWarning> warnings)
     {
-        var chosen = ChooseEntries(entries, warnings);
         var errors = new List<ConfigException>();
+        var chosen = ChooseEntries(entries, warnings, errors);
         var settings = new Dictionary<string, ResolvedSetting>(StringComparer.Ordinal);
         foreach (var key in BrokerConfigDef.All)
         {
@@ -15,6 +15,8 @@ public sealed partial class BrokerConfig
             try
             {
                 var value = raw is null ? null : Convert(key, raw, source, warnings);
+                if (key.RefusedReason is not null && source.Kind != ConfigSourceKind.Default && !IsDefault(key, value))
+                    throw new ConfigException(source, key.Name, key.IsSensitive ? null : raw, "is refused: " + key.RefusedReason);
                 settings.Add(key.Name, new ResolvedSetting(key, value, raw, source));
             }
             catch (ConfigException e)
@@ -35,15 +37,29 @@ public sealed partial class BrokerConfig
         return settings;
     }
 
+    private static bool IsDefault(ConfigKey key, object? value)
+    {
+        object? @default = null;
+        if (key.Default is not null) ConfigValueParser.TryParse(key.Type, key.Default, out @default, out _);
+        return ConfigValueParser.Render(value) == ConfigValueParser.Render(@default);
+    }
+
     /// <summary>
     /// Picks the entry that counts for each known key: an override beats any file entry, and within the same kind the
-    /// last one wins (as in Java), with a warning. Unknown keys are dropped with a warning.
+    /// last one wins (as in Java), with a warning. Unknown keys are dropped with a warning, except security keys (<see cref="BrokerConfigDef.UnservedSecurityReason"/>),
+    /// which are refused: a security setting is never accepted and ignored.
     /// </summary>
-    private static Dictionary<string, PropertyEntry> ChooseEntries(IEnumerable<PropertyEntry> entries, List<ConfigWarning> warnings)
+    private static Dictionary<string, PropertyEntry> ChooseEntries(IEnumerable<PropertyEntry> entries, List<ConfigWarning> warnings, List<ConfigException> errors)
     {
         var chosen = new Dictionary<string, PropertyEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            if (!BrokerConfigDef.TryFind(entry.Key, out _) && BrokerConfigDef.UnservedSecurityReason(entry.Key) is { } refused)
+            {
+                errors.Add(new ConfigException(entry.Source, entry.Key, null, "is refused: " + refused));
+                continue;
+            }
+
             if (!BrokerConfigDef.TryFind(entry.Key, out _))
             {
                 var suggestion = BrokerConfigDef.SuggestKey(entry.Key);

@@ -16,6 +16,13 @@ public sealed record ConfigKey(
     /// <summary>The docs section; assigned by the table.</summary>
     public string Group { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Set for a setting the broker knows but does not serve (e.g. <c>authorizer.class.name</c> before authorization
+    /// exists): any value other than the default stops start-up with this reason, so a configuration that asks for
+    /// security is never accepted and ignored.
+    /// </summary>
+    public string? RefusedReason { get; init; }
+
     /// <summary>True for secrets: never log or describe the value.</summary>
     public bool IsSensitive => Type == ConfigType.Password;
 }

@@ -17,24 +17,26 @@ namespace Broker.Server.Replication;
 public sealed class BrokerClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly string _clientId;
     private readonly PooledBufferWriter _output = new();
     private readonly byte[] _sizeBuffer = new byte[4];
     private byte[] _receive = [];
     private int _correlation;
 
-    private BrokerClient(TcpClient tcp, string clientId)
+    private BrokerClient(TcpClient tcp, Stream stream, string clientId)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
         _clientId = clientId;
     }
 
     /// <summary>Broker id of the remote side, for logs.</summary>
     public int RemoteBrokerId { get; private init; }
 
-    public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct)
+    /// <param name="tls">When the inter-broker listener uses TLS, the broker's TLS context: the connection is a TLS client.</param>
+    public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct,
+        Tls.TlsContext? tls = null)
     {
         var tcp = new TcpClient { NoDelay = true };
         try
@@ -42,7 +44,24 @@ public sealed class BrokerClient : IAsyncDisposable
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(timeout);
             await tcp.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
-            return new BrokerClient(tcp, clientId) { RemoteBrokerId = remoteBrokerId };
+            Stream stream = tcp.GetStream();
+            if (tls is { InterBrokerUsesTls: true })
+            {
+                var ssl = new System.Net.Security.SslStream(stream, leaveInnerStreamOpen: false);
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(tls.ClientOptions(host), cts.Token).ConfigureAwait(false);
+                }
+                catch (System.Security.Authentication.AuthenticationException e)
+                {
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                    throw new IOException($"TLS handshake with broker {remoteBrokerId} at {host}:{port} failed: {e.Message}", e);
+                }
+
+                stream = ssl;
+            }
+
+            return new BrokerClient(tcp, stream, clientId) { RemoteBrokerId = remoteBrokerId };
         }
         catch
         {

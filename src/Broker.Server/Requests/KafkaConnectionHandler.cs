@@ -175,7 +175,11 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 }
             }
 
-            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed);
+            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed)
+            {
+                Listener = connection.Listener,
+                Connection = connection,
+            };
             long started = Stopwatch.GetTimestamp();
             IKafkaResponse? response;
             try

@@ -126,4 +126,26 @@ public sealed class TopicsCommandTests : CliFixture
     private Task<TestKit.ProcessResult> Topics(params string[] args) => RunScriptAsync("topics.sh", args);
 
     private static string MaskTopicId(string output) => Regex.Replace(output, @"TopicId: [A-Za-z0-9_-]{22}", "TopicId: <id>");
+
+    [Test]
+    public async Task CommandConfig_WithAJksTrustStore_FailsWithOneLine_NotAnUnhandledException()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cc-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string jks = Path.Combine(dir, "trust.jks");
+            File.WriteAllBytes(jks, [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]);
+            string config = Path.Combine(dir, "client.properties");
+            File.WriteAllText(config, $"security.protocol=SSL\nssl.truststore.type=JKS\nssl.truststore.location={jks}\nssl.truststore.password=x\n");
+            var run = await RunScriptAsync("topics.sh", ["--bootstrap-server", Bootstrap, "--list", "--command-config", config]);
+            Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+            Assert.That(run.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1), run.StandardError);
+            Assert.That(run.StandardError, Does.StartWith("Error: ssl.truststore.location=").And.Contain("JKS"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -1,0 +1,59 @@
+using Broker.Server.Configuration;
+using static Broker.Server.Tests.Configuration.ConfigTestFiles;
+
+namespace Broker.Server.Tests.Configuration;
+
+/// <summary>Issue 14, item 1: no security setting is ever accepted and ignored; what is not served stops start-up.</summary>
+public sealed class BrokerConfigSecurityTests
+{
+    [TestCase("authorizer.class.name=kafka.security.authorizer.AclAuthorizer", "authorizer.class.name", "authorization is not served yet")]
+    [TestCase("super.users=User:admin", "super.users", "authorization is not served yet")]
+    [TestCase("allow.everyone.if.no.acl.found=true", "allow.everyone.if.no.acl.found", "authorization is not served yet")]
+    [TestCase("zookeeper.set.acl=true", "zookeeper.set.acl", "secured ZooKeeper")]
+    [TestCase("sasl.enabled.mechanisms=PLAIN", "sasl.enabled.mechanisms", "SASL is not served yet")]
+    [TestCase("ssl.principal.mapping.rules=RULE:^CN=(.*?),.*$/$1/", "ssl.principal.mapping.rules", "only DEFAULT is served")]
+    public void UnservedSecuritySetting_IsRefused_WithFileLineAndReason(string line, string key, string reason)
+    {
+        var e = BuildFails("broker.id=1\n" + line);
+        Assert.That(e.Message, Does.StartWith($"server.properties:2: {key} = ").And.Contain("is refused: " + reason));
+    }
+
+    [TestCase("listener.name.external.ssl.keystore.location=/k.p12", "per-listener settings")]
+    [TestCase("ssl.keymanager.algorithm=SunX509", "security setting this broker does not serve")]
+    [TestCase("zookeeper.ssl.client.enable=true", "security setting this broker does not serve")]
+    [TestCase("sasl.server.callback.handler.class=x.Y", "security setting this broker does not serve")]
+    public void UnknownSecurityKey_IsRefused_NotIgnored(string line, string reason)
+    {
+        var e = BuildFails("broker.id=1\n" + line);
+        Assert.That(e.Message, Does.StartWith($"server.properties:2: {line[..line.IndexOf('=')]} is refused: ").And.Contain(reason));
+    }
+
+    [Test]
+    public void RefusedSecret_IsNotPrinted()
+    {
+        var e = BuildFails("sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";");
+        Assert.That(e.Message, Does.StartWith("server.properties:1: sasl.jaas.config is refused: SASL is not served yet"));
+        Assert.That(e.Message, Does.Not.Contain("s3cret"));
+    }
+
+    [Test]
+    public void DefaultValuesOfRefusedSettings_AreAccepted()
+    {
+        var config = Build("zookeeper.set.acl=false\nauthorizer.class.name=\nssl.principal.mapping.rules=DEFAULT\nconnections.max.reauth.ms=0");
+        Assert.That(config.Get("zookeeper.set.acl"), Is.EqualTo(false));
+    }
+
+    [Test]
+    public void UnknownNonSecurityKey_IsStillOnlyAWarning()
+    {
+        var config = BrokerConfig.FromEntries(PropertiesFile.Parse("num.partitons=3\n", "server.properties"), out var warnings);
+        Assert.That(config, Is.Not.Null);
+        Assert.That(warnings, Has.Some.Contain("unknown setting 'num.partitons'"));
+    }
+
+    [TestCase("ssl.enabled.protocols=TLSv1.1,TLSv1.2", "TLSv1.1 is not served")]
+    [TestCase("ssl.cipher.suites=TLS_NOT_A_SUITE", "TLS_NOT_A_SUITE is not a cipher suite")]
+    [TestCase("ssl.keystore.type=BKS", "must be one of")]
+    public void BadTlsValue_IsRefused(string line, string reason) =>
+        Assert.That(BuildFails(line).Message, Does.StartWith("server.properties:1: ").And.Contain(reason));
+}
