@@ -25,7 +25,7 @@ public sealed class FetchFromFollowerTests
     {
         _cluster = await TestCluster.StartAsync(3,
             new Dictionary<string, string> { ["replica.selector.class"] = "org.apache.kafka.common.replica.RackAwareReplicaSelector" },
-            id => new Dictionary<string, string> { ["broker.rack"] = $"r{id}" });
+            (id, _) => new Dictionary<string, string> { ["broker.rack"] = $"r{id}" });
         _topic = "follower-fetch-" + Guid.NewGuid().ToString("N")[..8];
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Bootstrap }).Build())
         {

@@ -17,7 +17,7 @@ public sealed class RackAwarePlacementTests
     {
         // Brokers 1 and 2 share rack r1; broker 3 alone is r2. Rack-unaware placement puts some RF-2 partitions on
         // {1, 2}, both in r1 (with 6 partitions over 3 brokers, every start index does); rack-aware never does.
-        await using var cluster = await TestCluster.StartAsync(3, perBroker: id => Rack(id == 3 ? "r2" : "r1"));
+        await using var cluster = await TestCluster.StartAsync(3, perBroker: (id, _) => Rack(id == 3 ? "r2" : "r1"));
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.Bootstrap }).Build();
         string topic = "racks-" + Guid.NewGuid().ToString("N")[..8];
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 6, ReplicationFactor = 2 }]);
@@ -40,7 +40,7 @@ public sealed class RackAwarePlacementTests
     [Test]
     public async Task SomeBrokersWithoutRack_CreateTopicsIsRefused_NamingThem()
     {
-        await using var cluster = await TestCluster.StartAsync(2, perBroker: id => id == 1 ? Rack("r1") : null);
+        await using var cluster = await TestCluster.StartAsync(2, perBroker: (id, _) => id == 1 ? Rack("r1") : null);
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.Bootstrap }).Build();
         var ex = Assert.ThrowsAsync<CreateTopicsException>(() =>
             admin.CreateTopicsAsync([new TopicSpecification { Name = "mixed-racks", NumPartitions = 2, ReplicationFactor = 2 }]));

@@ -1,3 +1,4 @@
+using Broker.TestKit;
 using Broker.TestKit.Brokers;
 using Broker.TestKit.ZooKeeper;
 using Broker.ZooKeeper;
@@ -27,9 +28,10 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     public string Bootstrap => string.Join(",", Brokers.Select(b => b.BootstrapServers));
 
-    /// <param name="perBroker">Settings for one broker id on top of <paramref name="settings"/> (e.g. its broker.rack), or null.</param>
+    /// <param name="perBroker">Settings of one broker (its broker.rack, a metrics port...), given its id and its (first
+    /// listener's) port, applied after <paramref name="settings"/>; null for none.</param>
     public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null,
-        Func<int, IDictionary<string, string>?>? perBroker = null)
+        Func<int, int, IDictionary<string, string>?>? perBroker = null)
     {
         var zk = await ZooKeeperServer.LaunchAsync();
         var list = new List<BrokerProcess>();
@@ -42,8 +44,9 @@ public sealed partial class TestCluster : IAsyncDisposable
                 ["num.partitions"] = "3",
             };
             if (settings is not null) foreach (var kv in settings) s[kv.Key] = kv.Value;
-            if (perBroker?.Invoke(id) is { } own) foreach (var kv in own) s[kv.Key] = kv.Value;
-            list.Add(new BrokerProcess(id, s));
+            int port = FreePort.Next();
+            if (perBroker?.Invoke(id, port) is { } own) foreach (var kv in own) s[kv.Key] = kv.Value;
+            list.Add(new BrokerProcess(id, s, port));
         }
 
         var cluster = new TestCluster(zk, list);

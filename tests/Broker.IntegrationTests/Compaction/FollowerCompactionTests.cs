@@ -24,7 +24,7 @@ public sealed class FollowerCompactionTests
                 ["log.cleaner.backoff.ms"] = "100",
                 ["log.retention.check.interval.ms"] = "200",
             },
-            id => new Dictionary<string, string> { ["broker.rack"] = $"r{id}" });
+            (id, _) => new Dictionary<string, string> { ["broker.rack"] = $"r{id}" });
         string topic = "compacted-rf3-" + Guid.NewGuid().ToString("N")[..8];
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.Bootstrap }).Build())
         {

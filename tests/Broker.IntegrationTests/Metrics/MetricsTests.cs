@@ -30,7 +30,7 @@ public sealed class MetricsTests
             ["offsets.topic.num.partitions"] = "3",
             ["group.initial.rebalance.delay.ms"] = "0",
             ["replica.lag.time.max.ms"] = "10000",
-        }, id => new Dictionary<string, string> { ["metrics.listener"] = $"http://127.0.0.1:{_metricsPorts[id]}" });
+        }, (id, _) => new Dictionary<string, string> { ["metrics.listener"] = $"http://127.0.0.1:{_metricsPorts[id]}" });
     }
 
     [OneTimeTearDown]
