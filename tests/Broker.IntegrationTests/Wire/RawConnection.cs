@@ -22,6 +22,9 @@ internal sealed class RawConnection : IDisposable
         _stream.ReadTimeout = 15_000;
     }
 
+    /// <summary>This side's TCP port, to find the broker's end of this connection in /proc/net/tcp.</summary>
+    public int LocalPort => ((System.Net.IPEndPoint)_client.Client.LocalEndPoint!).Port;
+
     public void SendRaw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
 
     public int Send(IKafkaRequest request, short version, string clientId = "raw-test")
