@@ -28,6 +28,20 @@ public sealed record FuzzOptions
     /// <summary>Resident memory allowed above the baseline at the end, in MiB (see docs/fuzzing.md for why).</summary>
     public int RssToleranceMiB { get; init; } = 128;
 
+    /// <summary>Most replays one minimization may try (each starts connections; a stall costs 5 s); 0 turns it off.</summary>
+    public int MinimizeBudget { get; init; } = 300;
+
+    /// <summary>Minimize the first stalled connection too (off by default: most stalls are waits by design).</summary>
+    public bool MinimizeStalls { get; init; }
+
+    /// <summary><c>--replay FILE</c> or <c>--minimize FILE</c>: work on a saved sequence instead of fuzzing.</summary>
+    public string? ReplayFile { get; init; }
+
+    public bool MinimizeOnly { get; init; }
+
+    /// <summary>What a replay or minimization checks for (<c>--kind crash|stall|leak</c>).</summary>
+    public Minimize.FailureKind Kind { get; init; } = Minimize.FailureKind.Crash;
+
     public static FuzzOptions Parse(string[] args)
     {
         var o = new FuzzOptions();
@@ -44,6 +58,11 @@ public sealed record FuzzOptions
                 "--batch" => o with { BatchFrames = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--handle-tolerance" => o with { HandleTolerance = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--rss-tolerance-mib" => o with { RssToleranceMiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--minimize-budget" => o with { MinimizeBudget = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--minimize-stalls" => o with { MinimizeStalls = true },
+                "--replay" => o with { ReplayFile = Value() },
+                "--minimize" => o with { ReplayFile = Value(), MinimizeOnly = true },
+                "--kind" => o with { Kind = Enum.Parse<Minimize.FailureKind>(Value(), ignoreCase: true) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -67,8 +86,12 @@ public sealed record FuzzOptions
 
     public const string Usage =
         "Usage: fuzz.sh [--seed N] [--frames N] [--duration 90s|15m|2h] [--abandoned-polls N] [--connections N] [--batch N]\n" +
-        "               [--handle-tolerance N] [--rss-tolerance-mib N]\n" +
+        "               [--handle-tolerance N] [--rss-tolerance-mib N] [--minimize-budget N] [--minimize-stalls]\n" +
+        "       fuzz.sh --replay FILE [--kind crash|stall|leak]      replay a saved sequence on a fresh broker\n" +
+        "       fuzz.sh --minimize FILE [--kind crash|stall|leak]    reduce it to a minimal reproducer (FILE.min.frames)\n" +
         "Starts ZooKeeper and one broker, sends mutated request frames (then abandoned long polls), checks the broker\n" +
         "after every batch with a clean round trip and that nothing reached the control topic, and compares RSS and open\n" +
-        "handles with the baseline at the end. Exit 0 only when the broker stayed up and came back to its baseline.";
+        "handles with the baseline at the end. Exit 0 only when the broker stayed up and came back to its baseline.\n" +
+        "A crash, a handle leak (and with --minimize-stalls a stalled connection) is minimized into a replay file.\n" +
+        "--replay exits 1 when the sequence shows the failure, 0 when it does not.";
 }

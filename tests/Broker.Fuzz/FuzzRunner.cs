@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Broker.Fuzz.Minimize;
 using Broker.Fuzz.Probe;
 using Broker.Fuzz.Seeds;
 using Broker.Fuzz.Wire;
@@ -17,26 +18,35 @@ public sealed record FuzzResult(bool Passed, long FramesSent, int Crashes, Proce
 /// a warm-up batch, the baseline, then batches of mutated frames each followed by a <see cref="HealthCheck"/>, then the
 /// abandoned long polls (a health check every 1,000), then the wait for RSS and handles to come back. A failed health
 /// check or an exited broker counts as a crash and ends the run; the frames of that batch are saved under
-/// .build/fuzz-failures/ to replay and minimize.
+/// .build/fuzz-failures/ and minimized (<see cref="FrameMinimizer"/>) into a replay file.
 /// </summary>
 public static class FuzzRunner
 {
     private const int WarmupFrames = 5_000;
 
+    /// <summary>The topic the valid Produce and Fetch seeds name.</summary>
+    public const string TargetTopic = "fuzz-target";
+
+    /// <summary>The empty topic of the abandoned long polls.</summary>
+    public const string PollTopic = "fuzz-polls";
+
+    /// <summary>The broker settings of a fuzzing run (and of a replay).</summary>
+    public static Dictionary<string, string> BrokerSettings(string zookeeperConnect) => new()
+    {
+        ["zookeeper.connect"] = zookeeperConnect,
+        ["zookeeper.session.timeout.ms"] = "6000",
+        ["offsets.topic.replication.factor"] = "1",
+        ["socket.request.receive.timeout.ms"] = "5000",
+    };
+
     public static async Task<FuzzResult> RunAsync(FuzzOptions options, TextWriter log)
     {
         log.WriteLine($"fuzz: seed {options.Seed}, frames {options.Frames}, duration {options.Duration?.ToString() ?? "-"}, abandoned polls {options.AbandonedPolls}, connections {options.Connections}");
         await using var zk = await ZooKeeperServer.LaunchAsync();
-        using var broker = new BrokerProcess(1, new Dictionary<string, string>
-        {
-            ["zookeeper.connect"] = zk.ConnectString,
-            ["zookeeper.session.timeout.ms"] = "6000",
-            ["offsets.topic.replication.factor"] = "1",
-            ["socket.request.receive.timeout.ms"] = "5000",
-        });
+        using var broker = new BrokerProcess(1, BrokerSettings(zk.ConnectString));
         await broker.StartAsync();
         int pid = broker.Pid!.Value;
-        string control = "fuzz-control-" + options.Seed, target = "fuzz-target", polls = "fuzz-polls";
+        string control = "fuzz-control-" + options.Seed, target = TargetTopic, polls = PollTopic;
         foreach (var t in new[] { control, target, polls }) await CreateTopicAsync(broker.Port, t);
 
         var corpus = SeedCorpus.Build(target);
@@ -51,20 +61,24 @@ public static class FuzzRunner
         log.WriteLine($"fuzz: baseline {before}");
 
         var watch = Stopwatch.StartNew();
+        FrameSequence? lastBatch = null;
         long sent = 0;
         int batchNo = 0;
         var nextReport = TimeSpan.FromSeconds(10);
         while (sent < options.Frames && (options.Duration is not { } d || watch.Elapsed < d))
         {
             int n = (int)Math.Min(options.BatchFrames, options.Frames - sent);
-            var frames = await blaster.SendBatchAsync(n);
+            var frames = lastBatch = await blaster.SendBatchAsync(n);
             sent += n;
             batchNo++;
             string? problem = !broker.IsRunning ? "the broker exited" : health.Run();
             if (problem is not null)
             {
-                string file = SaveFailure(options.Seed, batchNo, frames);
-                return Fail(sent, before, null, $"after batch {batchNo} ({sent} frames): {problem}; the batch's frames are in {file}", broker, log);
+                string file = SaveFailure(options.Seed, $"batch{batchNo}", frames);
+                var failed = Fail(sent, before, null, $"after batch {batchNo} ({sent} frames): {problem}; the batch's frames are in {file}", broker, log);
+                broker.Dispose();
+                await MinimizeAndReportAsync(file, FailureKind.Crash, options, log);
+                return failed;
             }
 
             if (watch.Elapsed >= nextReport)
@@ -78,8 +92,13 @@ public static class FuzzRunner
                       $"({blaster.Stalled} stalled, {blaster.ConnectFailures} connect failures)");
 
         if (blaster.Stalled > 0)
+        {
             log.WriteLine("fuzz: stalled connections' frames (api key v version): " +
                           string.Join("; ", blaster.StalledApis.OrderByDescending(kv => kv.Value).Take(15).Select(kv => $"[{kv.Key}] x{kv.Value}")));
+            string file = SaveFailure(options.Seed, "stalled", new FrameSequence([.. blaster.StalledConnections]));
+            log.WriteLine($"fuzz: the first stalled connections' frames are in {file}");
+            if (options.MinimizeStalls) await MinimizeAndReportAsync(file, FailureKind.Stall, options, log);
+        }
 
         if (options.AbandonedPolls > 0)
         {
@@ -104,7 +123,19 @@ public static class FuzzRunner
         log.WriteLine($"fuzz: after  {after}");
         log.WriteLine($"fuzz: handle kinds that changed: {after.KindsChangedFrom(before)}");
         if (after.Handles > before.Handles + options.HandleTolerance)
-            return Fail(sent, before, after, $"handles did not return to the baseline: {before.Handles} -> {after.Handles} (tolerance {options.HandleTolerance}; {after.KindsChangedFrom(before)})", broker, log, crashed: false);
+        {
+            var failed = Fail(sent, before, after, $"handles did not return to the baseline: {before.Handles} -> {after.Handles} (tolerance {options.HandleTolerance}; {after.KindsChangedFrom(before)})", broker, log, crashed: false);
+            if (lastBatch is not null)
+            {
+                // The last batch is a guess at the culprit (earlier batches are not kept): the replay tells.
+                string file = SaveFailure(options.Seed, "leak-lastbatch", lastBatch);
+                broker.Dispose();
+                await MinimizeAndReportAsync(file, FailureKind.Leak, options, log);
+            }
+
+            return failed;
+        }
+
         if (rssGrowthMiB > options.RssToleranceMiB)
             return Fail(sent, before, after, $"RSS did not return to the baseline: +{rssGrowthMiB} MiB (tolerance {options.RssToleranceMiB} MiB)", broker, log, crashed: false);
         log.WriteLine("fuzz: PASS");
@@ -130,7 +161,33 @@ public static class FuzzRunner
         return last;
     }
 
-    private static async Task CreateTopicAsync(int port, string topic)
+    /// <summary>
+    /// Replays <paramref name="file"/> on a fresh broker; when it shows <paramref name="kind"/>, minimizes it, writes
+    /// the reproducer next to it (<c>*.min.frames</c>) and prints the replay command. Returns the reproducer's path, or
+    /// null when the failure did not reproduce alone (or <see cref="FuzzOptions.MinimizeBudget"/> is 0).
+    /// </summary>
+    public static async Task<string?> MinimizeAndReportAsync(string file, FailureKind kind, FuzzOptions options, TextWriter log)
+    {
+        if (options.MinimizeBudget <= 0) return null;
+        var failing = FrameSequence.Read(file);
+        log.WriteLine($"minimize: {kind} from {file}: {failing}");
+        await using var target = await ReplayTarget.StartAsync(log);
+        bool leak = kind == FailureKind.Leak;
+        if (!(await target.ReplayAsync(failing, leak)).Contains(kind))
+        {
+            log.WriteLine($"minimize: the {kind} does not reproduce by replaying the frames alone, one connection at a time; not minimized");
+            return null;
+        }
+
+        var minimal = await FrameMinimizer.MinimizeAsync(failing, async s => (await target.ReplayAsync(s, leak)).Contains(kind), new TrialBudget(options.MinimizeBudget), log);
+        string output = Path.ChangeExtension(file, null) + ".min.frames";
+        minimal.Write(output);
+        log.WriteLine($"minimize: {kind} reproducer: {minimal}, in {output}");
+        log.WriteLine($"minimize: replay with: bin/fuzz.sh --replay {output} --kind {kind.ToString().ToLowerInvariant()}");
+        return output;
+    }
+
+    public static async Task CreateTopicAsync(int port, string topic)
     {
         await Poll.UntilAsync(() =>
         {
@@ -146,18 +203,10 @@ public static class FuzzRunner
         }, TimeSpan.FromSeconds(60), $"topic {topic} to have a leader");
     }
 
-    private static string SaveFailure(int seed, int batch, List<byte[]> frames)
+    private static string SaveFailure(int seed, string what, FrameSequence frames)
     {
-        string dir = Path.Combine(RepoPaths.Root, ".build", "fuzz-failures");
-        Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, $"seed{seed}-batch{batch}.frames");
-        using var output = File.Create(file);
-        foreach (var f in frames)
-        {
-            output.Write(BitConverter.GetBytes(f.Length));
-            output.Write(f);
-        }
-
+        string file = Path.Combine(RepoPaths.Root, ".build", "fuzz-failures", $"seed{seed}-{what}.frames");
+        frames.Write(file);
         return file;
     }
 

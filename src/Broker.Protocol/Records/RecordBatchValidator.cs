@@ -19,8 +19,13 @@ public static partial class RecordBatchValidator
     /// <param name="batches">One or more concatenated batches.</param>
     /// <param name="maxBatchBytes">Largest allowed total batch size (Kafka's max.message.bytes).</param>
     /// <param name="result">Counts of the valid prefix and the first error.</param>
+    /// <param name="verifyCrc">
+    /// false only when the caller already checked each batch's CRC-32C (<see cref="ValidateOne"/> on these very bytes)
+    /// and changed nothing it covers since: the produce path checks it before the log, which then skips the second
+    /// pass over every byte.
+    /// </param>
     /// <returns>true when all bytes form valid batches (and there is at least one).</returns>
-    public static bool Validate(ReadOnlySpan<byte> batches, int maxBatchBytes, out RecordBatchValidationResult result)
+    public static bool Validate(ReadOnlySpan<byte> batches, int maxBatchBytes, out RecordBatchValidationResult result, bool verifyCrc = true)
     {
         int position = 0;
         int count = 0;
@@ -29,7 +34,7 @@ public static partial class RecordBatchValidator
         RecordBatchError error = batches.IsEmpty ? RecordBatchError.CorruptMessage : RecordBatchError.None;
         while (position < batches.Length)
         {
-            error = ValidateOne(batches[position..], maxBatchBytes, out RecordBatchHeader header);
+            error = ValidateOne(batches[position..], maxBatchBytes, out RecordBatchHeader header, verifyCrc);
             if (error != RecordBatchError.None)
             {
                 break;
@@ -46,9 +51,11 @@ public static partial class RecordBatchValidator
     }
 
     /// <summary>
-    /// Validates the batch at the start of <paramref name="data"/> (bytes after it are ignored) and returns its header.
+    /// Validates the batch at the start of <paramref name="data"/> (bytes after it are ignored) and returns its header;
+    /// the CRC-32C pass (the only cost proportional to the batch's size) is skipped when <paramref name="verifyCrc"/> is
+    /// false (see <see cref="Validate"/>).
     /// </summary>
-    public static RecordBatchError ValidateOne(ReadOnlySpan<byte> data, int maxBatchBytes, out RecordBatchHeader header)
+    public static RecordBatchError ValidateOne(ReadOnlySpan<byte> data, int maxBatchBytes, out RecordBatchHeader header, bool verifyCrc = true)
     {
         header = default;
         if (data.Length < RecordBatchHeader.LogOverhead + 5)
@@ -75,7 +82,7 @@ public static partial class RecordBatchValidator
         }
 
         ReadOnlySpan<byte> batch = data[..header.TotalSize];
-        if (RecordBatch.ComputeCrc(batch) != header.Crc)
+        if (verifyCrc && RecordBatch.ComputeCrc(batch) != header.Crc)
         {
             return RecordBatchError.CorruptMessage;
         }

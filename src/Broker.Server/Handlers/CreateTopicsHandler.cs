@@ -13,7 +13,8 @@ namespace Broker.Server.Handlers;
 /// A partition count above <see cref="PartitionCountLimit"/> is refused (INVALID_PARTITIONS) before anything is
 /// planned or allocated, validate_only included. The topics are written one after another, then their leaders are
 /// awaited together, at most timeout_ms (none when timeout_ms &lt;= 0 or validate_only): a topic without leaders by
-/// then is answered REQUEST_TIMED_OUT though it stays created, as Kafka's delayed CreateTopics.
+/// then is answered REQUEST_TIMED_OUT though it stays created, as Kafka's delayed CreateTopics. The wait (timeout_ms is the
+/// client's, up to 24.8 days) ends with the connection; the topics stay created.
 /// </summary>
 public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit limit, BrokerConfig config) : RequestHandler<CreateTopicsRequest>
 {
@@ -71,7 +72,7 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
         var outcomes = pending.Select(p => p.Outcome).ToList();
         if (!request.ValidateOnly && request.TimeoutMs > 0)
         {
-            outcomes = [.. await admin.AwaitLeadersAsync(outcomes, TimeSpan.FromMilliseconds(request.TimeoutMs))];
+            outcomes = [.. await admin.AwaitLeadersAsync(outcomes, TimeSpan.FromMilliseconds(request.TimeoutMs)).WaitAsync(context.ConnectionClosed).ConfigureAwait(false)];
         }
 
         for (int i = 0; i < pending.Count; i++)

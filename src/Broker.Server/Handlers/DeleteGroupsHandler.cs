@@ -15,7 +15,7 @@ public sealed class DeleteGroupsHandler(GroupCoordinator coordinator) : RequestH
         var response = new DeleteGroupsResponse();
         foreach (string groupId in request.GroupsNames)
         {
-            var error = await coordinator.DeleteGroupAsync(groupId).ConfigureAwait(false);
+            var error = await coordinator.DeleteGroupAsync(groupId).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
             response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = groupId, ErrorCode = (short)error });
         }
 

@@ -9,7 +9,8 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// DeleteTopics v0–6: by name (v0–5 topic_names, v6 topics[name]) or by topic id (v6). As Kafka, the answer comes
 /// right after the deletions are requested when timeout_ms &lt;= 0; otherwise the topics are awaited together, at
-/// most timeout_ms, and one still present by then is answered REQUEST_TIMED_OUT (its deletion goes on).
+/// most timeout_ms, and one still present by then is answered REQUEST_TIMED_OUT (its deletion goes on). The wait (timeout_ms is the client's)
+/// ends with the connection; the deletions go on.
 /// </summary>
 public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata cluster) : RequestHandler<DeleteTopicsRequest>
 {
@@ -45,7 +46,7 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
 
         foreach (var (result, deletion) in pending)
         {
-            var (error, message) = await deletion;
+            var (error, message) = await deletion.WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
             result.ErrorCode = (short)error;
             result.ErrorMessage = message;
         }

@@ -22,7 +22,8 @@ public sealed class OffsetCommitHandler(GroupCoordinator coordinator) : RequestH
                 context.ApiVersion == 1 ? p.CommitTimestamp : -1)))
             .ToList();
         var errors = await coordinator.CommitOffsetsAsync(new OffsetCommitCommand(
-            request.GroupId, request.GenerationId, request.MemberId, request.GroupInstanceId, request.RetentionTimeMs, entries)).ConfigureAwait(false);
+            request.GroupId, request.GenerationId, request.MemberId, request.GroupInstanceId, request.RetentionTimeMs, entries))
+            .WaitAsync(context.ConnectionClosed).ConfigureAwait(false); // the replication wait (offsets.commit.timeout.ms) ends with the client
         var response = new OffsetCommitResponse();
         int i = 0;
         foreach (var topic in request.Topics)

@@ -16,7 +16,7 @@ public sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : RequestH
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, OffsetDeleteRequest request)
     {
         var partitions = request.Topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex))).ToList();
-        var (error, errors) = await coordinator.DeleteOffsetsAsync(request.GroupId, partitions).ConfigureAwait(false);
+        var (error, errors) = await coordinator.DeleteOffsetsAsync(request.GroupId, partitions).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
         var response = new OffsetDeleteResponse { ErrorCode = (short)error };
         if (error != ErrorCode.None) return response;
         int i = 0;

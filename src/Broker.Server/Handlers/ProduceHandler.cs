@@ -128,7 +128,8 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
         // under the partition's lock: read apart, a leadership change in between answers a stored batch NOT_LEADER
         // (and a non-idempotent producer's retry duplicates it).
         var writable = MemoryMarshal.AsMemory(records);
-        var leaderAppend = partition.AppendAsLeader(writable.Span, requireMinIsr: acks == -1);
+        // Validate checked the CRC (and re-wrote it after a timestamp fix): the log does not compute it a second time.
+        var leaderAppend = partition.AppendAsLeader(writable.Span, requireMinIsr: acks == -1, crcVerified: true);
         if (leaderAppend.Error == ErrorCode.NotEnoughReplicas)
         {
             // Refused before appending, as Kafka does: nothing is written, so a retry cannot duplicate.

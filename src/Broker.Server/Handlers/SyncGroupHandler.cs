@@ -7,7 +7,8 @@ namespace Broker.Server.Handlers;
 
 /// <summary>
 /// SyncGroup v0–5: the leader brings every member's assignment; followers wait (without blocking a thread) for it.
-/// v5 checks the protocol type and name against the group's and echoes them.
+/// v5 checks the protocol type and name against the group's and echoes them. A follower's wait ends with its connection
+/// (issue 12), as a parked JoinGroup's: the member stays until its session expires and the answer is dropped.
 /// </summary>
 public sealed class SyncGroupHandler(GroupCoordinator coordinator) : RequestHandler<SyncGroupRequest>
 {
@@ -22,7 +23,7 @@ public sealed class SyncGroupHandler(GroupCoordinator coordinator) : RequestHand
             request.GroupInstanceId,
             request.ProtocolType,
             request.ProtocolName,
-            request.Assignments.Select(a => (a.MemberId, a.Assignment.ToArray())).ToList())).ConfigureAwait(false);
+            request.Assignments.Select(a => (a.MemberId, a.Assignment.ToArray())).ToList())).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
         return new SyncGroupResponse
         {
             ErrorCode = (short)result.Error,

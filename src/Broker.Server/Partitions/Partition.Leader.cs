@@ -35,8 +35,9 @@ public sealed partial class Partition
     /// Appends producer batches as leader, deciding under the state lock everything the answer depends on: whether
     /// this broker leads, whether the ISR has min.insync.replicas members (when <paramref name="requireMinIsr"/>, for
     /// acks=all; else nothing is appended, as Kafka), and the leader epoch the batch was stamped with.
+    /// <paramref name="crcVerified"/>: see <see cref="PartitionLog.Append"/>.
     /// </summary>
-    public LeaderAppendResult AppendAsLeader(Span<byte> batches, bool requireMinIsr)
+    public LeaderAppendResult AppendAsLeader(Span<byte> batches, bool requireMinIsr, bool crcVerified = false)
     {
         LogAppendResult result;
         int epoch;
@@ -50,7 +51,7 @@ public sealed partial class Partition
                 return new LeaderAppendResult(ErrorCode.NotEnoughReplicas, default, epoch, isrSize);
             try
             {
-                result = Log.Append(batches, epoch);
+                result = Log.Append(batches, epoch, crcVerified);
             }
             catch (KafkaStorageException)
             {

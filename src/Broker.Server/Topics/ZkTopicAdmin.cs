@@ -206,12 +206,18 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
     public async Task<IReadOnlyList<TopicCreation>> AwaitLeadersAsync(IReadOnlyList<TopicCreation> created, TimeSpan wait)
     {
         var pending = created.Where(c => c.Topic is not null).Select(c => c.Topic!).ToList();
+        IReadOnlySet<string> notOnPeers = new HashSet<string>();
         if (pending.Count > 0 && wait > TimeSpan.Zero)
         {
+            var started = DateTime.UtcNow;
             await cluster.WaitForAsync(c => pending.All(t => HasLeaders(c, t)), wait).ConfigureAwait(false);
+            // Then every other broker serves them too (conformance 0083): see PeerTopicVisibility.
+            var ready = pending.Where(t => HasLeaders(cluster, t)).ToList();
+            notOnPeers = await PeerTopicVisibility.AwaitAsync(cluster, config.BrokerId, ready, wait - (DateTime.UtcNow - started), logger).ConfigureAwait(false);
         }
 
         return created.Select(c => c.Topic is not { } t ? c
+            : notOnPeers.Contains(t.Name) ? TopicCreation.Fail(ErrorCode.RequestTimedOut, $"Topic '{t.Name}' was created but not every broker serves it within {wait.TotalMilliseconds:0} ms.")
             : cluster.TryGetTopic(t.Name, out var seen) && HasLeaders(cluster, t) ? TopicCreation.Ok(seen)
             : TopicCreation.Fail(ErrorCode.RequestTimedOut, $"Topic '{t.Name}' was created but its leaders were not elected within {wait.TotalMilliseconds:0} ms.")).ToList();
     }

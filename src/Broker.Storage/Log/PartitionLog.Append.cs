@@ -13,10 +13,15 @@ public sealed partial class PartitionLog
     /// </summary>
     /// <param name="batches">One or more whole batches; modified in place.</param>
     /// <param name="leaderEpoch">Stored in each batch's partitionLeaderEpoch.</param>
-    public LogAppendResult Append(Span<byte> batches, int leaderEpoch = 0)
+    /// <param name="crcVerified">
+    /// True when the caller checked every batch's CRC-32C on these bytes (the produce path's validator does, before the
+    /// partition lock): the framing, size and count checks still run here, the CRC pass over every byte does not run
+    /// twice.
+    /// </param>
+    public LogAppendResult Append(Span<byte> batches, int leaderEpoch = 0, bool crcVerified = false)
     {
         LogConfig config = Config;
-        if (!RecordBatchValidator.Validate(batches, config.MaxMessageBytes, out RecordBatchValidationResult validation))
+        if (!RecordBatchValidator.Validate(batches, config.MaxMessageBytes, out RecordBatchValidationResult validation, verifyCrc: !crcVerified))
         {
             return LogAppendResult.Failed(validation.Error, LogStartOffset);
         }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Broker.Fuzz.Minimize;
 using Broker.Fuzz.Seeds;
 
 namespace Broker.Fuzz.Wire;
@@ -24,11 +25,14 @@ public sealed class FrameBlaster(int port, SeedCorpus corpus, int seed, int work
     /// <summary>Api keys of the frames sent on stalled connections, with counts (which request held the connection).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> StalledApis { get; } = new();
 
-    /// <summary>Sends <paramref name="frames"/> mutated frames; returns them (kept for a failure file).</summary>
-    public async Task<List<byte[]>> SendBatchAsync(int frames)
+    /// <summary>The first stalled connections' frames (at most 16 kept), to minimize.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<byte[][]> StalledConnections { get; } = new();
+
+    /// <summary>Sends <paramref name="frames"/> mutated frames; returns them by connection (kept for a failure file).</summary>
+    public async Task<FrameSequence> SendBatchAsync(int frames)
     {
         int remaining = frames;
-        var sent = new List<byte[]>[_mutators.Length];
+        var sent = new List<IReadOnlyList<byte[]>>[_mutators.Length];
         long connections = 0, stalled = 0, failures = 0;
         await Task.WhenAll(Enumerable.Range(0, _mutators.Length).Select(w => Task.Run(async () =>
         {
@@ -40,7 +44,8 @@ public sealed class FrameBlaster(int port, SeedCorpus corpus, int seed, int work
                 int take = Math.Min(1 + random.Next(16), Interlocked.Add(ref remaining, 0));
                 if (take <= 0 || Interlocked.Add(ref remaining, -take) < 0) break;
                 var batch = new byte[take][];
-                for (int i = 0; i < take; i++) mine.Add(batch[i] = mutator.Next());
+                for (int i = 0; i < take; i++) batch[i] = mutator.Next();
+                mine.Add(batch);
                 switch (await SendOnOneConnectionAsync(batch).ConfigureAwait(false))
                 {
                     case Outcome.Closed: Interlocked.Increment(ref connections); break;
@@ -49,6 +54,7 @@ public sealed class FrameBlaster(int port, SeedCorpus corpus, int seed, int work
                         Interlocked.Increment(ref stalled);
                         string key = string.Join(",", batch.Where(f => f.Length >= 8).Select(f => $"{(f[4] << 8) | f[5]}v{(f[6] << 8) | f[7]}"));
                         StalledApis.AddOrUpdate(key, 1, (_, n) => n + 1);
+                        if (StalledConnections.Count < 16) StalledConnections.Enqueue(batch);
                         break;
                     default: Interlocked.Increment(ref failures); break;
                 }
@@ -57,7 +63,7 @@ public sealed class FrameBlaster(int port, SeedCorpus corpus, int seed, int work
         Connections += connections;
         Stalled += stalled;
         ConnectFailures += failures;
-        return [.. sent.SelectMany(s => s ?? [])];
+        return new FrameSequence([.. sent.SelectMany(s => s ?? [])]);
     }
 
     private enum Outcome { Closed, Stalled, ConnectFailed }
