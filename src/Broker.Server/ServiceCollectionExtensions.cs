@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>(), sp.GetRequiredService<ControllerChannelManager>()));
         services.AddSingleton<ControlledShutdown>();
         services.AddSingleton<IRequestHandler, ControlledShutdownHandler>();
+        services.AddSingleton<IRequestHandler, ElectLeadersHandler>();
         services.AddSingleton(sp => new BrokerRegistration(
             sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
