@@ -52,4 +52,35 @@ public sealed class ElectLeadersTests
         var unknown = Assert.ThrowsAsync<ElectLeadersException>(() => admin.ElectLeadersAsync(ElectionType.Unclean, [new TopicPartition(topic, 7)], null));
         Assert.That(unknown!.Results.TopicPartitions.Single().Error.Code, Is.EqualTo(ErrorCode.UnknownTopicOrPart));
     }
+
+    /// <summary>bin/leader-election.sh (and its .ps1 twin) print Kafka 3.6's lines for the same state.</summary>
+    [Test]
+    public async Task LeaderElectionScripts_PrintKafkasLines()
+    {
+        string topic = $"elcli-{Guid.NewGuid():N}"[..18];
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.Bootstrap }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [2, 3, 1] } }]);
+        await _cluster.WaitForFullIsrAsync(topic);
+        await _cluster.Broker(2).RestartAsync();
+        await _cluster.WaitForFullIsrAsync(topic);
+        Assert.That(await _cluster.LeaderAsync(topic, 0), Is.Not.EqualTo(2));
+
+        var run = await ExternalProcess.RunAsync("bash", [RepoPaths.Bin("leader-election.sh"), "--bootstrap-server", _cluster.Bootstrap,
+            "--election-type", "preferred", "--all-topic-partitions"], null, TimeSpan.FromMinutes(5));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.StandardError);
+        Assert.That(run.StandardOutput.Split('\n')[0], Does.StartWith("Successfully completed leader election (PREFERRED) for partitions ").And.Contain($"{topic}-0"));
+        Assert.That(await _cluster.LeaderAsync(topic, 0), Is.EqualTo(2));
+
+        var ps = await ExternalProcess.RunAsync(Path.Combine(RepoPaths.Root, ".tools", "pwsh"),
+            ["-NoProfile", "-NonInteractive", "-File", RepoPaths.Bin("leader-election.ps1"), "--bootstrap-server", _cluster.Bootstrap,
+                "--election-type", "PREFERRED", "--topic", topic, "--partition", "0"], null, TimeSpan.FromMinutes(5));
+        Assert.That(ps.ExitCode, Is.EqualTo(0), ps.StandardError);
+        Assert.That(ps.StandardOutput, Is.EqualTo($"Valid replica already elected for partitions {topic}-0\n"));
+
+        var unknown = await ExternalProcess.RunAsync("bash", [RepoPaths.Bin("leader-election.sh"), "--bootstrap-server", _cluster.Bootstrap,
+            "--election-type", "unclean", "--topic", topic, "--partition", "5"], null, TimeSpan.FromMinutes(5));
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.StandardOutput, Does.StartWith($"Error completing leader election (UNCLEAN) for partition: {topic}-5: "));
+        Assert.That(unknown.StandardError, Does.Contain("Error: 1 replica(s) could not be elected"));
+    }
 }
