@@ -125,6 +125,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<IRequestHandler>(sp => new ApiVersionsHandler(() => sp.GetRequiredService<RequestDispatcher>()));
         services.AddSingleton<IRequestHandler, MetadataHandler>();
+        services.AddSingleton<IRequestHandler, DescribeClusterHandler>();
         services.AddSingleton<IRequestHandler, ProduceHandler>();
         services.AddSingleton(FetchLimits.From(config));
         services.AddSingleton<IRequestHandler, FetchHandler>();
