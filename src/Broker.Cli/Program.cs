@@ -3,7 +3,7 @@ using Broker.Cli.CommandLine;
 namespace Broker.Cli;
 
 /// <summary>
-/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records ARGS</c>.
+/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records|leader-election ARGS</c>.
 /// Each tool mirrors its Kafka 3.6 namesake (options, output text, exit codes); the bin/*.sh and bin/*.ps1 wrappers
 /// pick the tool.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class Program
         ["console-consumer"] = args => new Console.ConsoleConsumerCommand().RunAsync(args),
         ["consumer-groups"] = args => new ConsumerGroups.ConsumerGroupsCommand().RunAsync(args),
         ["delete-records"] = args => new DeleteRecords.DeleteRecordsCommand().RunAsync(args),
+        ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -22,14 +22,35 @@ public sealed class ConnectionQuotas
     /// <param name="overrides">Per-address limits that replace <paramref name="maxPerIp"/>.</param>
     public ConnectionQuotas(int maxConnections = int.MaxValue, int maxPerIp = int.MaxValue, IReadOnlyDictionary<IPAddress, int>? overrides = null)
     {
-        MaxConnections = maxConnections;
-        MaxPerIp = maxPerIp;
+        _maxConnections = maxConnections;
+        _maxPerIp = maxPerIp;
         _overrides = overrides?.ToDictionary(kv => Normalize(kv.Key), kv => kv.Value) ?? [];
     }
 
-    public int MaxConnections { get; }
+    private volatile int _maxConnections;
+    private volatile int _maxPerIp;
 
-    public int MaxPerIp { get; }
+    public int MaxConnections => _maxConnections;
+
+    public int MaxPerIp => _maxPerIp;
+
+    /// <summary>
+    /// Changes both limits at runtime (dynamic broker configs). Open connections above a lowered limit stay open, as
+    /// Kafka's; a raised total wakes the accept loops waiting for a slot.
+    /// </summary>
+    public void UpdateLimits(int maxConnections, int maxPerIp)
+    {
+        TaskCompletionSource freed;
+        lock (_lock)
+        {
+            _maxConnections = maxConnections;
+            _maxPerIp = maxPerIp;
+            freed = _slotFreed;
+            _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        freed.TrySetResult();
+    }
 
     /// <summary>Connections currently counted, over all addresses.</summary>
     public int Total

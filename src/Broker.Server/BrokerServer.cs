@@ -27,10 +27,12 @@ public sealed partial class BrokerServer : IHostedService
     private readonly List<SocketListener> _listeners = [];
     private readonly ProcessHalt _halt;
     private readonly LogDirs.ILogDirFailureHandler _logDirFailureHandler;
+    private readonly DynamicBrokerConfig? _dynamic;
 
     public BrokerServer(BrokerConfig config, LogManager logs, IClusterLifecycle cluster, IClusterMetadata metadata, KafkaConnectionHandler handler, ILoggerFactory loggerFactory, ProcessHalt halt,
-        LogDirs.ILogDirFailureHandler logDirFailureHandler)
+        LogDirs.ILogDirFailureHandler logDirFailureHandler, DynamicBrokerConfig? dynamic = null)
     {
+        _dynamic = dynamic;
         _logDirFailureHandler = logDirFailureHandler;
         _halt = halt;
         _config = config;
@@ -64,8 +66,10 @@ public sealed partial class BrokerServer : IHostedService
             ReceiveBufferBytes = _config.SocketReceiveBufferBytes,
             IdleTimeout = _config.ConnectionsMaxIdleMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(_config.ConnectionsMaxIdleMs),
             // One instance for all listeners: max.connections is broker-wide.
-            Quotas = new ConnectionQuotas(MaxConnections(), _config.MaxConnectionsPerIp, ResolveOverrides(_config.MaxConnectionsPerIpOverrides)),
+            Quotas = new ConnectionQuotas(MaxConnections(Effective), Effective.MaxConnectionsPerIp, ResolveOverrides(_config.MaxConnectionsPerIpOverrides)),
         };
+        // Dynamic max.connections / max.connections.per.ip (Kafka's DynamicConnectionQuota) apply to the shared quotas.
+        if (_dynamic is not null) _dynamic.Changed += c => options.Quotas.UpdateLimits(MaxConnections(c), c.MaxConnectionsPerIp);
         foreach (var listener in _config.Listeners)
         {
             var protocol = _config.ListenerSecurityProtocolMap[listener.ListenerName];
@@ -101,9 +105,9 @@ public sealed partial class BrokerServer : IHostedService
     /// logs need, because an EMFILE while writing a checkpoint takes the log dir offline and halts the broker (seen with
     /// ulimit -n 300 and 400 clients). Kafka has no such cap; the accept loop waits at it exactly as at max.connections.
     /// </summary>
-    private int MaxConnections()
+    private int MaxConnections(BrokerConfig config)
     {
-        int configured = _config.MaxConnections;
+        int configured = config.MaxConnections;
         if (PartitionCountLimit.ReadDescriptors() is not { } d) return configured;
         long cap = Math.Max(1, d.SoftLimit / 2);
         if (configured <= cap) return configured;
@@ -113,6 +117,8 @@ public sealed partial class BrokerServer : IHostedService
 
     [LoggerMessage(590, LogLevel.Information, "max.connections={Configured} is above half the open-file limit ({SoftLimit}); accepting at most {Cap} connections so the logs keep their descriptors")]
     private partial void LogConnectionsCapped(int configured, int cap, long softLimit);
+
+    private BrokerConfig Effective => _dynamic?.Current ?? _config;
 
     /// <summary>max.connections.per.ip.overrides by address; a host name counts for each of its addresses.</summary>
     private static Dictionary<IPAddress, int> ResolveOverrides(IReadOnlyList<(string Host, int Count)> overrides)

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterLifecycle, LocalClusterLifecycle>();
         services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.LocalLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(new FileProducerIdBlockSource(config.LogDirs[0]));
+        services.AddSingleton<IBrokerConfigAdmin, StaticBrokerConfigAdmin>();
     }
 
     private static void AddZooKeeperMode(IServiceCollection services, BrokerConfig config)
@@ -46,18 +47,24 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new MetadataCache(config.BrokerId));
         services.AddSingleton<IClusterMetadata>(sp => sp.GetRequiredService<MetadataCache>());
         services.AddSingleton(sp => new LeadershipApplier(config, sp.GetRequiredService<ReplicaManager>(), sp.GetRequiredService<MetadataCache>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<DynamicBrokerConfig>()));
         services.AddSingleton(sp => new ZkClusterMetadata(sp.GetRequiredService<KafkaZkStore>(), config, sp.GetRequiredService<ReplicaManager>(),
             sp.GetRequiredService<MetadataCache>(), sp.GetRequiredService<LeadershipApplier>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ControllerRequestFence>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ControllerRequestFence>())
+        {
+            DynamicConfig = sp.GetRequiredService<DynamicBrokerConfig>(),
+        });
+        services.AddSingleton<IBrokerConfigAdmin, ZkBrokerConfigAdmin>();
         AddControllerRequestHandlers(services, sp => sp.GetRequiredService<BrokerRegistration>().BrokerEpoch);
         services.AddSingleton<ITopicAdmin, ZkTopicAdmin>();
         services.AddSingleton(sp => new ControllerChannelManager(ControllerChannelOptionsOf(config), sp.GetRequiredService<ILogger<ControllerChannelManager>>()));
         services.AddSingleton(sp => new KafkaController(
-            sp.GetRequiredService<KafkaZkStore>(), ControllerOptionsOf(config),
+            sp.GetRequiredService<KafkaZkStore>(),
+            ControllerOptionsOf(config) with { UncleanLeaderElectionNow = () => sp.GetRequiredService<DynamicBrokerConfig>().Current.UncleanLeaderElectionEnable },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KafkaController>>(), sp.GetRequiredService<ControllerChannelManager>()));
         services.AddSingleton<ControlledShutdown>();
         services.AddSingleton<IRequestHandler, ControlledShutdownHandler>();
+        services.AddSingleton<IRequestHandler, ElectLeadersHandler>();
         services.AddSingleton(sp => new BrokerRegistration(
             sp.GetRequiredService<KafkaZkStore>(), ZkClusterLifecycle.RegistrationOf(config, sp.GetRequiredService<TimeProvider>()),
             TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs), sp.GetRequiredService<ILogger<BrokerRegistration>>()));
@@ -115,6 +122,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {
         services.AddSingleton(config);
+        services.AddSingleton(new DynamicBrokerConfig(config));
         services.AddSingleton(TimeProvider.System);
         bool zookeeper = !string.IsNullOrWhiteSpace(config.ZookeeperConnect);
         string? clusterId = zookeeper ? null : ClusterIdentity.LoadOrCreate(config.LogDirs[0]);
@@ -137,6 +145,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<IRequestHandler>(sp => new ApiVersionsHandler(() => sp.GetRequiredService<RequestDispatcher>()));
         services.AddSingleton<IRequestHandler, MetadataHandler>();
+        services.AddSingleton<IRequestHandler, DescribeClusterHandler>();
         services.AddSingleton<IRequestHandler, ProduceHandler>();
         services.AddSingleton(FetchLimits.From(config));
         services.AddSingleton<IRequestHandler, FetchHandler>();

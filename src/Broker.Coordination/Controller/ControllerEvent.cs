@@ -40,6 +40,13 @@ internal abstract record ControllerEvent
         public override void Fail(Exception error) => Reply?.TrySetException(error);
     }
 
+    /// <summary>An admin's ElectLeaders (KIP-460): null partitions means every partition; the reply has one outcome per partition.</summary>
+    public sealed record ElectLeaders(bool Unclean, IReadOnlyList<(string Topic, int Partition)>? Partitions,
+        TaskCompletionSource<IReadOnlyList<ElectionOutcome>> Reply) : ControllerEvent
+    {
+        public override void Fail(Exception error) => Reply.TrySetException(error);
+    }
+
     /// <summary>Runs <paramref name="Run"/> on the loop (tests read loop-owned state through it).</summary>
     public sealed record Inspect(Action Run, TaskCompletionSource Reply) : ControllerEvent
     {

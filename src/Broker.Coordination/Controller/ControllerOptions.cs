@@ -5,6 +5,12 @@ namespace Broker.Coordination.Controller;
 /// <param name="UncleanLeaderElection">Broker default of <c>unclean.leader.election.enable</c>; a topic's override in <c>/config/topics</c> wins.</param>
 public sealed record ControllerOptions(int BrokerId, bool UncleanLeaderElection = false)
 {
+    /// <summary>
+    /// The broker default of <c>unclean.leader.election.enable</c> as it is now (a dynamic broker config may change
+    /// it); <see cref="UncleanLeaderElection"/> when null.
+    /// </summary>
+    public Func<bool>? UncleanLeaderElectionNow { get; init; }
+
     /// <summary><c>auto.leader.rebalance.enable</c>: run the preferred leader check periodically.</summary>
     public bool AutoLeaderRebalance { get; init; } = true;
 

@@ -133,7 +133,7 @@ public sealed partial class KafkaController
         var config = await _store.GetTopicConfigAsync(topic, ct).ConfigureAwait(false);
         enabled = config.TryGetValue("unclean.leader.election.enable", out var text) && bool.TryParse(text.Trim(), out bool value)
             ? value
-            : _options.UncleanLeaderElection;
+            : _options.UncleanLeaderElectionNow?.Invoke() ?? _options.UncleanLeaderElection;
         cache[topic] = enabled;
         return enabled;
     }

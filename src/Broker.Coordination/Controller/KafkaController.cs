@@ -179,6 +179,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         ControllerEvent.IsrChangesNotified => OnIsrChangesNotifiedAsync(),
         ControllerEvent.ControlledShutdown s => OnControlledShutdownAsync(s),
         ControllerEvent.PreferredElection p => OnPreferredElectionAsync(p),
+        ControllerEvent.ElectLeaders elect => OnElectLeadersAsync(elect),
         ControllerEvent.Resync => OnBecomeActiveAsync(),
         LogDirEventsNotified => OnLogDirEventsNotifiedAsync(),
         LeaderAndIsrAnswered a => OnLeaderAndIsrAnsweredAsync(a.Outcome),

@@ -9,7 +9,13 @@ namespace Broker.Coordination.ZNodes;
 /// </summary>
 internal static class ZkJson
 {
-    public static byte[] Encode(JsonObject value) => Encoding.UTF8.GetBytes(value.ToJsonString());
+    /// <summary>
+    /// Jackson escapes only quotes, backslashes and control characters; System.Text.Json's default encoder would also
+    /// write '&lt;' as \u003C, so Kafka's <c>brokers/&lt;default&gt;</c> entity path would not read as Kafka writes it.
+    /// </summary>
+    private static readonly JsonSerializerOptions AsJackson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Encode(JsonObject value) => Encoding.UTF8.GetBytes(value.ToJsonString(AsJackson));
 
     public static JsonObject Decode(ReadOnlySpan<byte> data, string path)
     {

@@ -37,6 +37,7 @@ public static class ApiDefinitions
         new ApiDefinition(ApiKey.AlterConfigs, "AlterConfigs", 0, 2, 2),
         new ApiDefinition(ApiKey.CreatePartitions, "CreatePartitions", 0, 3, 2),
         new ApiDefinition(ApiKey.DeleteGroups, "DeleteGroups", 0, 2, 2),
+        new ApiDefinition(ApiKey.ElectLeaders, "ElectLeaders", 0, 2, 2),
         new ApiDefinition(ApiKey.IncrementalAlterConfigs, "IncrementalAlterConfigs", 0, 1, 1),
         new ApiDefinition(ApiKey.OffsetDelete, "OffsetDelete", 0, 0, -1),
         new ApiDefinition(ApiKey.DescribeCluster, "DescribeCluster", 0, 0, 0),
@@ -76,9 +77,10 @@ public static class ApiDefinitions
             33 => 24,
             37 => 25,
             42 => 26,
-            44 => 27,
-            47 => 28,
-            60 => 29,
+            43 => 27,
+            44 => 28,
+            47 => 29,
+            60 => 30,
             _ => -1,
         };
         definition = index < 0 ? default : All[index];

@@ -34,6 +34,7 @@ public enum ApiKey : short
     AlterConfigs = 33,
     CreatePartitions = 37,
     DeleteGroups = 42,
+    ElectLeaders = 43,
     IncrementalAlterConfigs = 44,
     OffsetDelete = 47,
     DescribeCluster = 60,

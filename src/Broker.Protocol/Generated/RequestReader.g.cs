@@ -44,6 +44,7 @@ public static class RequestReader
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsRequest.Read(ref reader, version),
             ApiKey.CreatePartitions => global::Broker.Protocol.Messages.CreatePartitionsRequest.Read(ref reader, version),
             ApiKey.DeleteGroups => global::Broker.Protocol.Messages.DeleteGroupsRequest.Read(ref reader, version),
+            ApiKey.ElectLeaders => global::Broker.Protocol.Messages.ElectLeadersRequest.Read(ref reader, version),
             ApiKey.IncrementalAlterConfigs => global::Broker.Protocol.Messages.IncrementalAlterConfigsRequest.Read(ref reader, version),
             ApiKey.OffsetDelete => global::Broker.Protocol.Messages.OffsetDeleteRequest.Read(ref reader, version),
             ApiKey.DescribeCluster => global::Broker.Protocol.Messages.DescribeClusterRequest.Read(ref reader, version),

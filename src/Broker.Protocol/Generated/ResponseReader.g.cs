@@ -44,6 +44,7 @@ public static class ResponseReader
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsResponse.Read(ref reader, version),
             ApiKey.CreatePartitions => global::Broker.Protocol.Messages.CreatePartitionsResponse.Read(ref reader, version),
             ApiKey.DeleteGroups => global::Broker.Protocol.Messages.DeleteGroupsResponse.Read(ref reader, version),
+            ApiKey.ElectLeaders => global::Broker.Protocol.Messages.ElectLeadersResponse.Read(ref reader, version),
             ApiKey.IncrementalAlterConfigs => global::Broker.Protocol.Messages.IncrementalAlterConfigsResponse.Read(ref reader, version),
             ApiKey.OffsetDelete => global::Broker.Protocol.Messages.OffsetDeleteResponse.Read(ref reader, version),
             ApiKey.DescribeCluster => global::Broker.Protocol.Messages.DescribeClusterResponse.Read(ref reader, version),

@@ -19,14 +19,18 @@ namespace Broker.Server.Cluster;
 public sealed partial class LeadershipApplier : IAsyncDisposable
 {
     private readonly BrokerConfig _config;
+    private readonly DynamicBrokerConfig? _dynamic;
     private readonly ReplicaManager _replicas;
     private readonly ReplicaFetcherManager _fetchers;
     private readonly ILogger _logger;
 
     /// <param name="brokers">Where leaders' addresses are looked up (the metadata cache).</param>
-    public LeadershipApplier(BrokerConfig config, ReplicaManager replicas, IClusterMetadata brokers, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="dynamic">The dynamic broker configs (KIP-226) topic defaults come from; the static config when null.</param>
+    public LeadershipApplier(BrokerConfig config, ReplicaManager replicas, IClusterMetadata brokers, TimeProvider time, ILoggerFactory loggers,
+        DynamicBrokerConfig? dynamic = null)
     {
         _config = config;
+        _dynamic = dynamic;
         _replicas = replicas;
         _logger = loggers.CreateLogger<LeadershipApplier>();
         _fetchers = new ReplicaFetcherManager(config, brokers, time, loggers.CreateLogger<ReplicaFetcherManager>());
@@ -62,7 +66,7 @@ public sealed partial class LeadershipApplier : IAsyncDisposable
             DeleteTopic(topic);
         }
 
-        var logConfig = Server.Topics.TopicConfigs.ToLogConfig(_config, topicConfig.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
+        var logConfig = Server.Topics.TopicConfigs.ToLogConfig(Effective, topicConfig.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
         var partition = _replicas.Host(id, topicId, logConfig, leader: false);
         partition.Log.Config = logConfig;
         partition.MinInsyncReplicas = MinInsyncReplicasOf(topicConfig);
@@ -107,7 +111,10 @@ public sealed partial class LeadershipApplier : IAsyncDisposable
     private int MinInsyncReplicasOf(IReadOnlyDictionary<string, string> topicConfig) =>
         topicConfig.TryGetValue("min.insync.replicas", out var v) && int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out int n)
             ? n
-            : _config.MinInsyncReplicas;
+            : Effective.MinInsyncReplicas;
+
+    /// <summary>The broker config topic defaults come from now (dynamic layers applied).</summary>
+    private BrokerConfig Effective => _dynamic?.Current ?? _config;
 
     /// <summary>Stops every replica fetcher (controlled shutdown, before the logs close). Idempotent.</summary>
     public ValueTask StopFetchersAsync() => _fetchers.DisposeAsync();

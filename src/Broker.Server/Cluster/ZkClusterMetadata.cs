@@ -219,6 +219,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
             configs[name] = await _store.GetTopicConfigAsync(name, ct).ConfigureAwait(false);
         }
 
+        await ReadDynamicBrokerConfigsAsync(ct).ConfigureAwait(false); // before ApplyLocally: log configs use the new defaults
         var nodes = brokers.Select(b => ToNode(b)).Where(n => n is not null).Select(n => n!).ToList();
         var read = new ClusterSnapshot(nodes, controller, topics, configs, deleting);
         _fence.RunLocal(() =>

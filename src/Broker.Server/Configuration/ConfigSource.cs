@@ -11,6 +11,12 @@ public enum ConfigSourceKind
 
     /// <summary>Set on the command line with <c>--override key=value</c>.</summary>
     Override,
+
+    /// <summary>A dynamic cluster-wide default (KIP-226, <c>/config/brokers/&lt;default&gt;</c>).</summary>
+    DynamicDefault,
+
+    /// <summary>A dynamic config of this broker (KIP-226, <c>/config/brokers/&lt;id&gt;</c>).</summary>
+    DynamicBroker,
 }
 
 /// <summary>
@@ -25,6 +31,10 @@ public readonly record struct ConfigSource(ConfigSourceKind Kind, string FileNam
     public static ConfigSource Default { get; } = new(ConfigSourceKind.Default, "default", 0);
 
     public static ConfigSource CommandLine { get; } = new(ConfigSourceKind.Override, OverrideName, 0);
+
+    public static ConfigSource DynamicDefault { get; } = new(ConfigSourceKind.DynamicDefault, "/config/brokers/<default>", 0);
+
+    public static ConfigSource DynamicBroker { get; } = new(ConfigSourceKind.DynamicBroker, "/config/brokers/<id>", 0);
 
     public static ConfigSource InFile(string fileName, int line) => new(ConfigSourceKind.File, fileName, line);
 

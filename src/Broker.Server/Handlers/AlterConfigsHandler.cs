@@ -1,5 +1,6 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Server.Configuration;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
 
@@ -7,10 +8,10 @@ namespace Broker.Server.Handlers;
 
 /// <summary>
 /// AlterConfigs v0–2: replaces a topic's whole override set with the given entries (entries left out return to their
-/// inherited value). Broker settings are static here (set them in server.properties), so BROKER resources are refused.
+/// inherited value). On a BROKER resource the entries replace its dynamic broker configs (KIP-226).
 /// validate_only checks without changing anything.
 /// </summary>
-public sealed class AlterConfigsHandler(ITopicAdmin admin) : RequestHandler<AlterConfigsRequest>
+public sealed class AlterConfigsHandler(ITopicAdmin admin, IBrokerConfigAdmin brokers) : RequestHandler<AlterConfigsRequest>
 {
     public override ApiKey ApiKey => ApiKey.AlterConfigs;
 
@@ -20,7 +21,7 @@ public sealed class AlterConfigsHandler(ITopicAdmin admin) : RequestHandler<Alte
         foreach (var resource in request.Resources)
         {
             var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, ConfigOperation.Set, c.Value)).ToList();
-            var (error, message) = await IncrementalAlterConfigsHandler.AlterAsync(admin, resource.ResourceType, resource.ResourceName,
+            var (error, message) = await IncrementalAlterConfigsHandler.AlterAsync(admin, brokers, resource.ResourceType, resource.ResourceName,
                 changes, replaceAll: true, request.ValidateOnly);
             response.Responses.Add(new AlterConfigsResponse.AlterConfigsResourceResponse
             {

@@ -10,18 +10,18 @@ namespace Broker.Server.Handlers;
 
 /// <summary>
 /// DescribeConfigs v0–4 for TOPIC resources (every topic setting with its value and source: TOPIC_CONFIG for an
-/// override, STATIC_BROKER_CONFIG when a broker setting in the file supplies it, DEFAULT_CONFIG otherwise) and BROKER
-/// resources (this broker's settings; all static, hence read-only). v0 reports is_default instead of a source;
+/// override, DYNAMIC_BROKER_CONFIG / DYNAMIC_DEFAULT_BROKER_CONFIG / STATIC_BROKER_CONFIG for the broker setting that
+/// supplies it, DEFAULT_CONFIG otherwise) and BROKER resources (DescribeConfigsHandler.Broker.cs). v0 reports is_default instead of a source;
 /// synonyms (v1+) and documentation (v3+) are filled only when asked for. A null key list means every setting;
 /// unknown keys are skipped.
 /// </summary>
-public sealed class DescribeConfigsHandler(ITopicAdmin admin, BrokerConfig config) : RequestHandler<DescribeConfigsRequest>
+public sealed partial class DescribeConfigsHandler(ITopicAdmin admin, DynamicBrokerConfig dynamic) : RequestHandler<DescribeConfigsRequest>
 {
     /// <summary>Kafka's ConfigResource.Type codes.</summary>
     internal const sbyte TopicResource = 2, BrokerResource = 4, BrokerLoggerResource = 8;
 
     /// <summary>Kafka's ConfigSource codes.</summary>
-    private const sbyte TopicSource = 1, StaticBrokerSource = 4, DefaultSource = 5;
+    private const sbyte TopicSource = 1, DynamicBrokerSource = 2, DynamicDefaultSource = 3, StaticBrokerSource = 4, DefaultSource = 5;
 
     public override ApiKey ApiKey => ApiKey.DescribeConfigs;
 
@@ -63,6 +63,7 @@ public sealed class DescribeConfigsHandler(ITopicAdmin admin, BrokerConfig confi
             return;
         }
 
+        var config = dynamic.Current;
         foreach (var def in TopicConfigs.All)
         {
             if (keys is not null && !keys.Contains(def.Name)) continue;
@@ -72,7 +73,7 @@ public sealed class DescribeConfigsHandler(ITopicAdmin admin, BrokerConfig confi
             {
                 Name = def.Name,
                 Value = isOverride ? value : inherited,
-                ConfigSource = isOverride ? TopicSource : fromBroker ? StaticBrokerSource : DefaultSource,
+                ConfigSource = isOverride ? TopicSource : fromBroker ? BrokerSourceOf(config, def) : DefaultSource,
                 ConfigType = def.Type,
                 Documentation = request.IncludeDocumentation ? def.Doc : null,
             };
@@ -80,41 +81,11 @@ public sealed class DescribeConfigsHandler(ITopicAdmin admin, BrokerConfig confi
             {
                 if (isOverride) entry.Synonyms.Add(new Synonym { Name = def.Name, Value = value, Source = TopicSource });
                 foreach (var synonym in def.BrokerSynonyms.Where(s => BrokerConfigDef.TryFind(s, out _) && config.IsSet(s)))
-                    entry.Synonyms.Add(new Synonym { Name = synonym, Value = config.GetString(synonym), Source = StaticBrokerSource });
+                    entry.Synonyms.Add(new Synonym { Name = synonym, Value = config.GetString(synonym), Source = SourceCode(config.Source(synonym).Kind) });
                 if (def.BrokerSynonyms.Length > 0)
                     entry.Synonyms.Add(new Synonym { Name = def.BrokerSynonyms[^1], Value = def.KafkaDefault, Source = DefaultSource });
             }
 
-            result.Configs.Add(entry);
-        }
-    }
-
-    private void DescribeBroker(DescribeConfigsResponse.DescribeConfigsResult result, HashSet<string>? keys, DescribeConfigsRequest request)
-    {
-        string self = config.BrokerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (result.ResourceName.Length > 0 && result.ResourceName != self)
-        {
-            result.ErrorCode = (short)ErrorCode.InvalidRequest;
-            result.ErrorMessage = $"Unexpected broker id, expected {self} or empty string, but received {result.ResourceName}";
-            return;
-        }
-
-        foreach (var key in BrokerConfigDef.All)
-        {
-            if (keys is not null && !keys.Contains(key.Name)) continue;
-            sbyte source = config.IsSet(key.Name) ? StaticBrokerSource : DefaultSource;
-            string? value = config.GetString(key.Name);
-            var entry = new Entry
-            {
-                Name = key.Name,
-                Value = value,
-                ReadOnly = true,
-                IsSensitive = key.IsSensitive,
-                ConfigSource = source,
-                ConfigType = TypeCode(key.Type),
-                Documentation = request.IncludeDocumentation ? key.Doc : null,
-            };
-            if (request.IncludeSynonyms) entry.Synonyms.Add(new Synonym { Name = key.Name, Value = value, Source = source });
             result.Configs.Add(entry);
         }
     }

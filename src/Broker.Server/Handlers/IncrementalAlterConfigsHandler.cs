@@ -1,5 +1,6 @@
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Server.Configuration;
 using Broker.Server.Requests;
 using Broker.Server.Topics;
 
@@ -8,9 +9,10 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// IncrementalAlterConfigs v0–1: SET, DELETE, APPEND and SUBTRACT (the last two on list settings) applied to a topic's
 /// current overrides, all or nothing per resource. A key named twice in one resource is INVALID_REQUEST; unknown
-/// names and bad values are INVALID_CONFIG. BROKER resources are refused (broker settings are static here).
+/// names and bad values are INVALID_CONFIG. BROKER resources change dynamic broker configs (KIP-226, see
+/// <see cref="IBrokerConfigAdmin"/>); Kafka answers their refusals INVALID_REQUEST.
 /// </summary>
-public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestHandler<IncrementalAlterConfigsRequest>
+public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin, IBrokerConfigAdmin brokers) : RequestHandler<IncrementalAlterConfigsRequest>
 {
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 
@@ -28,7 +30,7 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestH
             else
             {
                 var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, (ConfigOperation)c.ConfigOperation, c.Value)).ToList();
-                outcome = await AlterAsync(admin, resource.ResourceType, resource.ResourceName, changes, replaceAll: false, request.ValidateOnly);
+                outcome = await AlterAsync(admin, brokers, resource.ResourceType, resource.ResourceName, changes, replaceAll: false, request.ValidateOnly);
             }
 
             response.Responses.Add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
@@ -42,12 +44,13 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin) : RequestH
     }
 
     /// <summary>Shared by both alter APIs: routes a resource to the topic admin or refuses it.</summary>
-    internal static Task<(ErrorCode Error, string? Message)> AlterAsync(ITopicAdmin admin, sbyte resourceType, string resourceName,
+    internal static Task<(ErrorCode Error, string? Message)> AlterAsync(ITopicAdmin admin, IBrokerConfigAdmin brokers, sbyte resourceType, string resourceName,
         IReadOnlyList<TopicConfigChange> changes, bool replaceAll, bool validateOnly) => resourceType switch
     {
         DescribeConfigsHandler.TopicResource => admin.AlterTopicConfigsAsync(resourceName, changes, replaceAll, validateOnly),
-        DescribeConfigsHandler.BrokerResource or DescribeConfigsHandler.BrokerLoggerResource =>
-            Task.FromResult((ErrorCode.InvalidRequest, (string?)"Broker configs are static on this broker; change them in server.properties and restart")),
+        DescribeConfigsHandler.BrokerResource => brokers.AlterAsync(resourceName, changes, replaceAll, validateOnly),
+        DescribeConfigsHandler.BrokerLoggerResource =>
+            Task.FromResult((ErrorCode.InvalidRequest, (string?)"Broker loggers are configured in the broker's NLog file, not through the admin API")),
         _ => Task.FromResult((ErrorCode.InvalidRequest, (string?)$"Unsupported resource type {resourceType}")),
     };
 }
