@@ -9,6 +9,7 @@ using Broker.Server.Handlers;
 using Broker.Server.Partitions;
 using Broker.Server.Producers;
 using Broker.Server.Requests;
+using Broker.Server.Security;
 using Broker.Server.Topics;
 using Broker.Storage.Log;
 using Broker.ZooKeeper;
@@ -30,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterLifecycle, LocalClusterLifecycle>();
         services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.LocalLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(new FileProducerIdBlockSource(config.LogDirs[0]));
+        services.AddSingleton<IScramCredentialStore, NoScramCredentialStore>();
     }
 
     private static void AddZooKeeperMode(IServiceCollection services, BrokerConfig config)
@@ -63,6 +65,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
         services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.ZkLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
+        services.AddSingleton<UserConfigCache>();
+        services.AddSingleton<IScramCredentialStore, ZkScramCredentialStore>();
     }
 
     /// <summary>
@@ -92,6 +96,10 @@ public static class ServiceCollectionExtensions
         LeaderImbalanceCheckInterval = TimeSpan.FromSeconds(config.LeaderImbalanceCheckIntervalSeconds),
         LeaderImbalancePerBrokerPercentage = config.LeaderImbalancePerBrokerPercentage,
     };
+
+    /// <summary>A connection's SASL options, by the listener it was accepted on.</summary>
+    private static Func<Broker.Network.ConnectionContext, Security.Sasl.SaslListenerOptions?> SaslFor(SaslListeners listeners) =>
+        connection => null; // TEMP until the listener model is merged
 
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {
@@ -146,12 +154,18 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, DeleteGroupsHandler>();
         services.AddSingleton<IRequestHandler, OffsetDeleteHandler>();
         services.AddSingleton<IRequestHandler, OffsetForLeaderEpochHandler>();
+        services.AddSingleton<IRequestHandler, SaslHandshakeHandler>();
+        services.AddSingleton<IRequestHandler, SaslAuthenticateHandler>();
+        services.AddSingleton<IRequestHandler, DescribeUserScramCredentialsHandler>();
+        services.AddSingleton<IRequestHandler, AlterUserScramCredentialsHandler>();
+        services.AddSingleton<SaslListeners>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>(),
             config.SocketRequestReceiveTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(config.SocketRequestReceiveTimeoutMs),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            SaslFor(sp.GetRequiredService<SaslListeners>())));
         services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());

@@ -5,6 +5,7 @@ using Broker.Network;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
+using Broker.Server.Security.Sasl;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Requests;
@@ -21,14 +22,17 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     private readonly ILogger _logger;
     private readonly TimeSpan _receiveTimeout;
     private readonly TimeProvider _time;
+    private readonly Func<ConnectionContext, SaslListenerOptions?>? _saslFor;
 
+    /// <param name="saslFor">The SASL options of a connection's listener, or null when it is not a SASL listener.</param>
     /// <param name="receiveTimeout">
     /// <c>socket.request.receive.timeout.ms</c>: longest a request may take to arrive once its first byte is here;
     /// null or <see cref="Timeout.InfiniteTimeSpan"/> never closes.
     /// </param>
     public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger,
-        TimeSpan? receiveTimeout = null, TimeProvider? time = null)
+        TimeSpan? receiveTimeout = null, TimeProvider? time = null, Func<ConnectionContext, SaslListenerOptions?>? saslFor = null)
     {
+        _saslFor = saslFor;
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
         _logger = logger;
@@ -49,6 +53,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         using var deadline = new PartialRequestDeadline(_receiveTimeout, _time, input);
+        var sasl = _saslFor?.Invoke(connection) is { } saslOptions ? new SaslAuthenticator(saslOptions, _time) : null;
         while (!connection.ShutdownRequested.IsCancellationRequested)
         {
             ReadResult result;
@@ -67,22 +72,26 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             {
                 while (true)
                 {
-                    var status = FrameReader.TryReadFrame(ref buffer, _maxRequestBytes, out var frame);
+                    int maxBytes = sasl?.MaxFrameBytes(_maxRequestBytes) ?? _maxRequestBytes;
+                    var status = FrameReader.TryReadFrame(ref buffer, maxBytes, out var frame);
                     if (status == FrameStatus.NeedMoreData) break;
                     deadline.Stop(); // a whole request arrived; the clock of the next one starts with its first byte
                     if (status != FrameStatus.Frame)
                     {
                         FrameReader.TryPeekSize(buffer, out int size);
-                        LogFrameRefused(connection.Id, connection.RemoteDisplay, size, _maxRequestBytes);
+                        LogFrameRefused(connection.Id, connection.RemoteDisplay, size, maxBytes);
                         connection.Abort("request size refused");
                         return;
                     }
 
-                    if (!await ServeFrameAsync(connection, frame, output, aborted).ConfigureAwait(false))
+                    var outcome = await ServeFrameAsync(connection, sasl, frame, output, aborted).ConfigureAwait(false);
+                    if (outcome == FrameOutcome.Abort)
                     {
                         connection.Abort("protocol error");
                         return;
                     }
+
+                    if (outcome == FrameOutcome.CloseAfterAnswer) return; // the answer drains, then the socket closes
                 }
 
                 // What is left is the beginning of the next request.
@@ -109,8 +118,17 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
         }
     }
 
-    /// <summary>Serves one frame; returns false when the connection must be closed.</summary>
-    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output, CancellationToken aborted)
+    /// <summary>What the frame loop does after a frame.</summary>
+    private enum FrameOutcome
+    {
+        Continue,
+        Abort,
+        CloseAfterAnswer,
+    }
+
+    /// <summary>Serves one frame; says whether the connection goes on.</summary>
+    private async ValueTask<FrameOutcome> ServeFrameAsync(ConnectionContext connection, SaslAuthenticator? sasl, ReadOnlySequence<byte> frame,
+        PipeWriter output, CancellationToken aborted)
     {
         // Decoding works on contiguous memory. A frame usually sits in one pipe segment; otherwise copy it once.
         byte[]? rented = null;
@@ -128,6 +146,9 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
         try
         {
+            if (sasl is { ExpectsRawToken: true })
+                return await ServeRawSaslTokenAsync(connection, sasl, memory, output).ConfigureAwait(false);
+
             RequestHeader header;
             IKafkaRequest? request = null;
             IRequestHandler? handler = null;
@@ -140,7 +161,13 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 catch (ProtocolException ex)
                 {
                     LogBadHeader(connection.Id, connection.RemoteDisplay, ex.Message);
-                    return false;
+                    return FrameOutcome.Abort;
+                }
+
+                if (sasl?.Refusal((ApiKey)header.ApiKey) is { } refusal)
+                {
+                    LogSaslRefused(connection.Id, connection.RemoteDisplay, header.ClientId, refusal);
+                    return FrameOutcome.Abort;
                 }
 
                 if (!_dispatcher.TryGetHandler(header.ApiKey, header.ApiVersion, out handler))
@@ -150,11 +177,11 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                         // KIP-511: an unknown ApiVersions version is answered in v0 with error 35 and the full list.
                         var answer = Handlers.ApiVersionsHandler.Build(_dispatcher, ErrorCode.UnsupportedVersion);
                         await WriteResponseAsync(output, header.CorrelationId, 0, 0, answer).ConfigureAwait(false);
-                        return true;
+                        return FrameOutcome.Continue;
                     }
 
                     LogUnsupported(connection.Id, connection.RemoteDisplay, header.ClientId, header.ApiKey, header.ApiVersion);
-                    return false;
+                    return FrameOutcome.Abort;
                 }
 
                 try
@@ -164,11 +191,17 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 catch (ProtocolException ex)
                 {
                     LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
-                    return false;
+                    return FrameOutcome.Abort;
                 }
             }
 
-            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed);
+            if (sasl is not null && request is SaslHandshakeRequest or SaslAuthenticateRequest)
+                return await ServeSaslRequestAsync(connection, sasl, header, request, output).ConfigureAwait(false);
+
+            var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed)
+            {
+                Principal = sasl?.Principal ?? RequestContext.AnonymousPrincipal,
+            };
             IKafkaResponse? response;
             try
             {
@@ -176,23 +209,23 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                return false; // the client left or the broker is stopping: nobody to answer, not a handler failure
+                return FrameOutcome.Abort; // the client left or the broker is stopping: nobody to answer, not a handler failure
             }
             catch (ProtocolException ex)
             {
                 LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
-                return false;
+                return FrameOutcome.Abort;
             }
             catch (Exception ex)
             {
                 LogHandlerFailed(connection.Id, connection.RemoteDisplay, (ApiKey)header.ApiKey, header.ApiVersion, ex);
-                return false;
+                return FrameOutcome.Abort;
             }
 
-            if (response is null) return true;
+            if (response is null) return FrameOutcome.Continue;
             short headerVersion = ApiHeaders.ResponseHeaderVersion(header.ApiKey, header.ApiVersion);
             await WriteResponseAsync(output, header.CorrelationId, headerVersion, header.ApiVersion, response).ConfigureAwait(false);
-            return true;
+            return FrameOutcome.Continue;
         }
         finally
         {
@@ -205,7 +238,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     /// Patching is safe because nothing is flushed between the reservation and the patch. A fetch response's pooled
     /// record buffers are released as soon as their bytes are in the pipe.
     /// </summary>
-    private static ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
+    internal static ValueTask<FlushResult> WriteResponseAsync(PipeWriter output, int correlationId, short headerVersion, short version, IKafkaResponse response)
     {
         try
         {

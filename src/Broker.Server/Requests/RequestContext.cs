@@ -21,6 +21,12 @@ public sealed class RequestContext
 
     public RequestHeader Header { get; }
 
+    /// <summary>Kafka's principal of an unauthenticated connection.</summary>
+    public const string AnonymousPrincipal = "User:ANONYMOUS";
+
+    /// <summary>Who sent the request, as Kafka names it: <c>User:&lt;name&gt;</c> after SASL, else <c>User:ANONYMOUS</c>.</summary>
+    public string Principal { get; init; } = AnonymousPrincipal;
+
     public short ApiVersion => Header.ApiVersion;
 
     public string ClientId => Header.ClientId;
