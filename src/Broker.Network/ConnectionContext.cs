@@ -31,6 +31,25 @@ public abstract class ConnectionContext
     /// </summary>
     public abstract CancellationToken Closed { get; }
 
+    /// <summary>The listener the connection was accepted on (name and security protocol).</summary>
+    public virtual ListenerInfo Listener => ListenerInfo.Plaintext;
+
+    /// <summary>
+    /// Who the peer is, in Kafka's form (<c>User:ANONYMOUS</c> until a TLS client certificate or a SASL exchange
+    /// says otherwise, e.g. <c>User:CN=client,OU=eng</c>). Set by the transport during the TLS handshake or by the
+    /// SASL layer once authenticated, before requests that depend on it are served; readable from any thread.
+    /// </summary>
+    public string Principal
+    {
+        get => Volatile.Read(ref _principal);
+        set => Volatile.Write(ref _principal, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    private string _principal = AnonymousPrincipal;
+
+    /// <summary>Kafka's principal of an unauthenticated connection.</summary>
+    public const string AnonymousPrincipal = "User:ANONYMOUS";
+
     /// <summary>Closes the socket at once; pending reads complete.</summary>
     public abstract void Abort(string reason);
 

@@ -5,8 +5,8 @@ namespace Broker.Network;
 /// <summary>Source-generated log messages of the transport, with stable event ids (1xx).</summary>
 internal static partial class NetworkLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Listening on {Name} {EndPoint}")]
-    public static partial void Listening(ILogger logger, string name, string endPoint);
+    [LoggerMessage(100, LogLevel.Information, "Listening on {Name} ({SecurityProtocol}) {EndPoint}")]
+    public static partial void Listening(ILogger logger, string name, string securityProtocol, string endPoint);
 
     [LoggerMessage(101, LogLevel.Debug, "Connection {ConnectionId} accepted from {Remote}")]
     public static partial void Accepted(ILogger logger, long connectionId, string remote);

@@ -38,5 +38,11 @@ public sealed class NetworkOptions
     public TimeSpan AcceptBackoff { get; init; } = TimeSpan.FromMilliseconds(20);
 }
 
-/// <summary>A local endpoint to listen on, with the listener name it belongs to (e.g. PLAINTEXT).</summary>
-public sealed record ListenEndpoint(string Name, IPEndPoint EndPoint);
+/// <summary>
+/// A local endpoint to listen on, with the listener name it belongs to (e.g. PLAINTEXT) and that listener's security
+/// protocol; every connection accepted on it carries both (<see cref="ConnectionContext.Listener"/>).
+/// </summary>
+public sealed record ListenEndpoint(string Name, IPEndPoint EndPoint, string SecurityProtocol = "PLAINTEXT")
+{
+    public ListenerInfo Listener { get; } = new(Name, SecurityProtocol);
+}

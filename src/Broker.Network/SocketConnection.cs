@@ -22,9 +22,10 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
     private int _abortedFlag;
     private long _lastActivityMs = Environment.TickCount64;
 
-    public SocketConnection(long id, Socket socket, NetworkOptions options, CancellationToken shutdown, ILogger logger)
+    public SocketConnection(long id, Socket socket, ListenerInfo listener, NetworkOptions options, CancellationToken shutdown, ILogger logger)
     {
         Id = id;
+        Listener = listener;
         _socket = socket;
         _logger = logger;
         ShutdownRequested = shutdown;
@@ -52,6 +53,8 @@ internal sealed partial class SocketConnection : ConnectionContext, IDuplexPipe
     }
 
     public override long Id { get; }
+
+    public override ListenerInfo Listener { get; }
 
     public override EndPoint? RemoteEndPoint { get; }
 

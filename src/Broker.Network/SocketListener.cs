@@ -53,7 +53,7 @@ public sealed class SocketListener : IAsyncDisposable
         socket.Bind(_endpoint.EndPoint);
         socket.Listen(1024);
         _listenSocket = socket;
-        NetworkLog.Listening(_logger, _endpoint.Name, BoundEndPoint.ToString());
+        NetworkLog.Listening(_logger, _endpoint.Name, _endpoint.SecurityProtocol, BoundEndPoint.ToString());
         _acceptLoop = Task.Run(AcceptLoopAsync);
         if (_options.IdleTimeout > TimeSpan.Zero)
         {
@@ -133,7 +133,7 @@ public sealed class SocketListener : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref s_nextConnectionId);
-        var connection = new SocketConnection(id, accepted, _options, _shutdown.Token, _logger);
+        var connection = new SocketConnection(id, accepted, _endpoint.Listener, _options, _shutdown.Token, _logger);
         NetworkLog.Accepted(_logger, id, connection.RemoteDisplay);
         var run = Task.Run(async () =>
         {

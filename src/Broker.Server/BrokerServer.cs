@@ -68,13 +68,14 @@ public sealed partial class BrokerServer : IHostedService
         };
         foreach (var listener in _config.Listeners)
         {
-            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port));
+            var endpoint = new ListenEndpoint(listener.ListenerName, Resolve(listener.Host, listener.Port),
+                _config.ListenerSecurityProtocolMap[listener.ListenerName]);
             var socketListener = new SocketListener(endpoint, _handler, options, _loggerFactory.CreateLogger<SocketListener>());
             socketListener.Start();
             _listeners.Add(socketListener);
         }
 
-        string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port}"));
+        string bound = string.Join(",", _config.Listeners.Zip(_listeners, (l, s) => $"{l.ListenerName}://{l.Host}:{s.BoundEndPoint.Port} ({_config.ListenerSecurityProtocolMap[l.ListenerName]})"));
         string advertised = string.Join(",", _config.AdvertisedListeners.Select(l => l.ToString()));
         LogReady(_config.BrokerId, bound, advertised, _cluster.Description, _metadata.Topics.Count);
     }

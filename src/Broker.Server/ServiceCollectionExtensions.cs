@@ -87,7 +87,7 @@ public static class ServiceCollectionExtensions
     /// <summary>The controller's request channel settings: requests go to each broker's inter-broker listener.</summary>
     public static ControllerChannelOptions ControllerChannelOptionsOf(BrokerConfig config) => new(
         config.BrokerId, config.InterBrokerListenerName, TimeSpan.FromMilliseconds(Math.Max(1000, config.ControllerSocketTimeoutMs)),
-        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)) { Sasl = config.InterBrokerSasl };
 
     /// <summary>The controller's settings from the broker config.</summary>
     public static ControllerOptions ControllerOptionsOf(BrokerConfig config) => new(config.BrokerId, config.UncleanLeaderElectionEnable)
@@ -99,7 +99,7 @@ public static class ServiceCollectionExtensions
 
     /// <summary>A connection's SASL options, by the listener it was accepted on.</summary>
     private static Func<Broker.Network.ConnectionContext, Security.Sasl.SaslListenerOptions?> SaslFor(SaslListeners listeners) =>
-        connection => null; // TEMP until the listener model is merged
+        connection => listeners.For(connection.Listener.Name);
 
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {

@@ -238,7 +238,7 @@ public sealed partial class ZkClusterMetadata : IClusterMetadata, IAsyncDisposab
     private BrokerNode? ToNode(BrokerIdZNode broker)
     {
         var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == _config.InterBrokerListenerName) ?? broker.Endpoints.FirstOrDefault();
-        return endpoint is null ? null : new BrokerNode(broker.Id, endpoint.Host, endpoint.Port, broker.Rack);
+        return endpoint is null ? null : new BrokerNode(broker.Id, endpoint.Host, endpoint.Port, broker.Rack) { Endpoints = broker.Endpoints };
     }
 
     /// <summary>Hosts this broker's replicas and sets leadership, before <paramref name="next"/> is published.</summary>

@@ -110,10 +110,12 @@ public sealed partial class BrokerConfig
         }
     }
 
-    /// <summary>This broker's user name and password for inter-broker SASL, or null when that listener is not SASL.</summary>
-    public (string Mechanism, string User, string Password)? InterBrokerSaslCredentials =>
+    /// <summary>This broker's credentials for inter-broker SASL, or null when the inter-broker listener is not SASL.</summary>
+    public Replication.InterBrokerSasl? InterBrokerSasl => ResolveInterBrokerSasl(); // a parse per connection: cheap
+
+    private Replication.InterBrokerSasl? ResolveInterBrokerSasl() =>
         SaslListenerNames.Contains(InterBrokerListenerName) && SaslJaasConfigFor(InterBrokerListenerName, SaslMechanismInterBrokerProtocol) is
             { Username: { } user, Password: { } password }
-            ? (SaslMechanismInterBrokerProtocol, user, password)
+            ? new Replication.InterBrokerSasl(SaslMechanismInterBrokerProtocol, user, password)
             : null;
 }

@@ -5,4 +5,8 @@ namespace Broker.Server.ControllerChannel;
 /// <param name="Listener">The inter-broker listener name: requests go to the target's endpoint on it.</param>
 /// <param name="RequestTimeout">Connect and response timeout of one attempt (<c>controller.socket.timeout.ms</c>).</param>
 /// <param name="RetryBackoff">First wait after a failed attempt; doubles up to <paramref name="MaxRetryBackoff"/>.</param>
-public sealed record ControllerChannelOptions(int ControllerId, string Listener, TimeSpan RequestTimeout, TimeSpan RetryBackoff, TimeSpan MaxRetryBackoff);
+public sealed record ControllerChannelOptions(int ControllerId, string Listener, TimeSpan RequestTimeout, TimeSpan RetryBackoff, TimeSpan MaxRetryBackoff)
+{
+    /// <summary>The controller's SASL credentials when the inter-broker listener is SASL; null otherwise.</summary>
+    public Replication.InterBrokerSasl? Sasl { get; init; }
+}

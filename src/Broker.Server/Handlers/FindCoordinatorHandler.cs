@@ -24,7 +24,7 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
         {
             foreach (string key in request.CoordinatorKeys)
             {
-                var (error, message, node) = await FindAsync(key, request.KeyType);
+                var (error, message, node) = await FindAsync(key, request.KeyType, context.Listener.Name);
                 response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
                 {
                     Key = key, ErrorCode = (short)error, ErrorMessage = message,
@@ -34,7 +34,7 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
         }
         else
         {
-            var (error, message, node) = await FindAsync(request.Key, request.KeyType);
+            var (error, message, node) = await FindAsync(request.Key, request.KeyType, context.Listener.Name);
             response.ErrorCode = (short)error;
             response.ErrorMessage = message;
             response.NodeId = node?.Id ?? -1;
@@ -45,13 +45,16 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
         return response;
     }
 
-    private async Task<(ErrorCode Error, string? Message, Cluster.BrokerNode? Node)> FindAsync(string key, sbyte keyType)
+    private async Task<(ErrorCode Error, string? Message, Cluster.BrokerNode? Node)> FindAsync(string key, sbyte keyType, string listener)
     {
         switch (keyType)
         {
             case GroupKeyType:
                 var (error, node) = await coordinator.FindCoordinatorAsync(key);
-                return (error, error == ErrorCode.None ? null : error.Message(), node);
+                // The coordinator's address on the listener the client used, as Metadata answers.
+                if (error == ErrorCode.None && node?.On(listener) is null)
+                    return (ErrorCode.CoordinatorNotAvailable, $"The coordinator has no {listener} listener", null);
+                return (error, error == ErrorCode.None ? null : error.Message(), node?.On(listener));
             case TransactionKeyType:
                 return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported yet.", null);
             default:

@@ -26,8 +26,13 @@ public sealed class MetadataHandler(IClusterMetadata cluster, ITopicAdmin admin,
             ClusterId = cluster.ClusterId,
             ControllerId = cluster.ControllerId,
         };
-        foreach (var b in cluster.Brokers)
-            response.Brokers.Add(new MetadataResponse.Broker { NodeId = b.Id, Host = b.Host, Port = b.Port, Rack = b.Rack });
+        // Each client is answered with the endpoints of the listener its request arrived on (Kafka's rule), so an
+        // internal PLAINTEXT + external SSL setup sends each kind of client to the addresses it can reach.
+        foreach (var broker in cluster.Brokers)
+        {
+            if (broker.On(context.Listener.Name) is { } b)
+                response.Brokers.Add(new MetadataResponse.Broker { NodeId = b.Id, Host = b.Host, Port = b.Port, Rack = b.Rack });
+        }
 
         bool all = request.Topics is null || (version == 0 && request.Topics.Count == 0);
         if (all)

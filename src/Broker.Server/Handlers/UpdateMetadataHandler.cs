@@ -1,3 +1,4 @@
+using Broker.Coordination.ZNodes;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -56,7 +57,9 @@ public sealed partial class UpdateMetadataHandler(ControllerRequestFence fence, 
             }
 
             var endpoint = b.Endpoints.FirstOrDefault(e => e.Listener == interBrokerListener) ?? b.Endpoints.FirstOrDefault();
-            if (endpoint is not null) brokers.Add(new BrokerNode(b.Id, endpoint.Host, endpoint.Port, b.Rack));
+            if (endpoint is null) continue;
+            var all = b.Endpoints.Select(e => new BrokerEndpoint(e.Listener, e.Host, e.Port, SecurityProtocolName(e.SecurityProtocol))).ToList();
+            brokers.Add(new BrokerNode(b.Id, endpoint.Host, endpoint.Port, b.Rack) { Endpoints = all });
         }
 
         var live = brokers.Select(b => b.Id).ToHashSet();
@@ -65,6 +68,15 @@ public sealed partial class UpdateMetadataHandler(ControllerRequestFence fence, 
             : request.TopicStates.SelectMany(t => t.PartitionStates.Select(s => ToState(t.TopicName, t.TopicId, s, live)));
         return new MetadataUpdate(request.ControllerId, brokers, [.. states]);
     }
+
+    /// <summary>The protocol name of a wire security protocol id (Kafka's SecurityProtocol ids 0–3).</summary>
+    private static string SecurityProtocolName(short id) => id switch
+    {
+        1 => "SSL",
+        2 => "SASL_PLAINTEXT",
+        3 => "SASL_SSL",
+        _ => "PLAINTEXT",
+    };
 
     private static MetadataUpdate.PartitionState ToState(string topic, KafkaUuid id, UpdateMetadataRequest.UpdateMetadataPartitionState s, HashSet<int> live) =>
         new(topic, id, new PartitionInfo(s.PartitionIndex, s.Leader, s.LeaderEpoch, [.. s.Replicas], [.. s.Isr])

@@ -14,7 +14,7 @@ namespace Broker.Server.Replication;
 /// sets are slices of the frame): a response is valid only until the next <see cref="SendAsync{TResponse}"/>.
 /// Any I/O or protocol failure disposes the connection; the caller reconnects with a new instance.
 /// </summary>
-public sealed class BrokerClient : IAsyncDisposable
+public sealed partial class BrokerClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
@@ -34,19 +34,25 @@ public sealed class BrokerClient : IAsyncDisposable
     /// <summary>Broker id of the remote side, for logs.</summary>
     public int RemoteBrokerId { get; private init; }
 
-    public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct)
+    /// <param name="sasl">This broker's inter-broker SASL credentials when the listener is SASL (see <see cref="AuthenticateAsync"/>).</param>
+    public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct,
+        InterBrokerSasl? sasl = null)
     {
         var tcp = new TcpClient { NoDelay = true };
+        BrokerClient? client = null;
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(timeout);
             await tcp.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
-            return new BrokerClient(tcp, clientId) { RemoteBrokerId = remoteBrokerId };
+            client = new BrokerClient(tcp, clientId) { RemoteBrokerId = remoteBrokerId };
+            if (sasl is not null) await client.AuthenticateAsync(sasl, timeout, ct).ConfigureAwait(false);
+            return client;
         }
         catch
         {
-            tcp.Dispose();
+            if (client is not null) await client.DisposeAsync().ConfigureAwait(false);
+            else tcp.Dispose();
             throw;
         }
     }

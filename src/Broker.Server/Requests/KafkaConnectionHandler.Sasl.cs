@@ -71,10 +71,7 @@ public sealed partial class KafkaConnectionHandler
     }
 
     /// <summary>Exposes the principal on the connection, for whoever (the authorizer) looks at it there.</summary>
-    private static void SetPrincipal(ConnectionContext connection, string principal)
-    {
-        // Until the listener model lands, the request context carries it (RequestContext.Principal).
-    }
+    private static void SetPrincipal(ConnectionContext connection, string principal) => connection.Principal = principal;
 
     [LoggerMessage(3310, LogLevel.Information, "Connection {ConnectionId} from {Remote} authenticated as {Principal} on listener {Listener}")]
     private partial void LogSaslAuthenticated(long connectionId, string remote, string principal, string listener);

@@ -200,7 +200,8 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
             var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed)
             {
-                Principal = sasl?.Principal ?? RequestContext.AnonymousPrincipal,
+                Listener = connection.Listener,
+                Connection = connection,
             };
             IKafkaResponse? response;
             try

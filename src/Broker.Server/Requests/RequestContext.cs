@@ -1,4 +1,5 @@
 using System.Net;
+using Broker.Network;
 using Broker.Protocol.Framing;
 
 namespace Broker.Server.Requests;
@@ -21,11 +22,14 @@ public sealed class RequestContext
 
     public RequestHeader Header { get; }
 
-    /// <summary>Kafka's principal of an unauthenticated connection.</summary>
-    public const string AnonymousPrincipal = "User:ANONYMOUS";
+    /// <summary>The listener the request arrived on: Metadata and FindCoordinator answer with its endpoints.</summary>
+    public ListenerInfo Listener { get; init; } = ListenerInfo.Plaintext;
 
-    /// <summary>Who sent the request, as Kafka names it: <c>User:&lt;name&gt;</c> after SASL, else <c>User:ANONYMOUS</c>.</summary>
-    public string Principal { get; init; } = AnonymousPrincipal;
+    /// <summary>The connection the request arrived on (null in unit tests that build a context by hand).</summary>
+    public ConnectionContext? Connection { get; init; }
+
+    /// <summary>The peer's principal (<see cref="ConnectionContext.Principal"/>), <c>User:ANONYMOUS</c> when unknown.</summary>
+    public string Principal => Connection?.Principal ?? ConnectionContext.AnonymousPrincipal;
 
     public short ApiVersion => Header.ApiVersion;
 

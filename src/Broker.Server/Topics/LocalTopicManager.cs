@@ -29,8 +29,12 @@ public sealed partial class LocalTopicManager : IClusterMetadata, ITopicAdmin
         _replicas = replicas;
         _logger = logger;
         ClusterId = clusterId;
-        var advertised = config.AdvertisedListeners[0];
-        Brokers = [new BrokerNode(config.BrokerId, AdvertisedHost(advertised.Host), advertised.Port, config.BrokerRack)];
+        var advertised = config.InterBrokerEndpoint;
+        var endpoints = config.AdvertisedListeners
+            .Select(l => new Broker.Coordination.ZNodes.BrokerEndpoint(l.ListenerName, AdvertisedHost(l.Host), l.Port,
+                config.ListenerSecurityProtocolMap[l.ListenerName]))
+            .ToList();
+        Brokers = [new BrokerNode(config.BrokerId, AdvertisedHost(advertised.Host), advertised.Port, config.BrokerRack) { Endpoints = endpoints }];
     }
 
     public string ClusterId { get; }

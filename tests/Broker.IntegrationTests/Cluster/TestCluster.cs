@@ -1,3 +1,4 @@
+using Broker.TestKit;
 using Broker.TestKit.Brokers;
 using Broker.TestKit.ZooKeeper;
 using Broker.ZooKeeper;
@@ -27,7 +28,9 @@ public sealed partial class TestCluster : IAsyncDisposable
 
     public string Bootstrap => string.Join(",", Brokers.Select(b => b.BootstrapServers));
 
-    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null)
+    /// <param name="perBroker">Settings of one broker, given its id and its (first listener's) port; applied last.</param>
+    public static async Task<TestCluster> StartAsync(int brokers = 3, IDictionary<string, string>? settings = null,
+        Func<int, int, IDictionary<string, string>>? perBroker = null)
     {
         var zk = await ZooKeeperServer.LaunchAsync();
         var list = new List<BrokerProcess>();
@@ -40,7 +43,9 @@ public sealed partial class TestCluster : IAsyncDisposable
                 ["num.partitions"] = "3",
             };
             if (settings is not null) foreach (var kv in settings) s[kv.Key] = kv.Value;
-            list.Add(new BrokerProcess(id, s));
+            int port = FreePort.Next();
+            if (perBroker is not null) foreach (var kv in perBroker(id, port)) s[kv.Key] = kv.Value;
+            list.Add(new BrokerProcess(id, s, port));
         }
 
         var cluster = new TestCluster(zk, list);

@@ -8,12 +8,13 @@ public sealed class BrokerConfigListenersTests
     [Test]
     public void Listeners_AreParsedIntoEndpoints()
     {
-        var config = Build("listeners=PLAINTEXT://0.0.0.0:9092,SSL://[::1]:9093\n" +
-                           "advertised.listeners=PLAINTEXT://broker1:9092,SSL://broker1:9093");
+        var config = Build("listeners=PLAINTEXT://0.0.0.0:9092,INTERNAL://[::1]:9093\n" +
+                           "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT,SSL:SSL\n" +
+                           "advertised.listeners=PLAINTEXT://broker1:9092,INTERNAL://broker1:9093");
         Assert.That(config.Listeners, Is.EqualTo(new[]
         {
             new ListenerEndpoint("PLAINTEXT", "0.0.0.0", 9092),
-            new ListenerEndpoint("SSL", "::1", 9093),
+            new ListenerEndpoint("INTERNAL", "::1", 9093),
         }));
         Assert.That(config.AdvertisedListeners.Select(l => l.Host), Is.EqualTo(new[] { "broker1", "broker1" }));
         Assert.That(config.InterBrokerEndpoint, Is.EqualTo(new ListenerEndpoint("PLAINTEXT", "broker1", 9092)));
@@ -56,16 +57,27 @@ public sealed class BrokerConfigListenersTests
     public void CustomListenerName_WithProtocolMapAndInterBrokerName_IsAccepted()
     {
         var config = Build("listeners=INTERNAL://:9093,EXTERNAL://:9092\n" +
-                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SSL\n" +
+                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT\n" +
                            "inter.broker.listener.name=INTERNAL");
         Assert.That(config.InterBrokerListenerName, Is.EqualTo("INTERNAL"));
-        Assert.That(config.ListenerSecurityProtocolMap["EXTERNAL"], Is.EqualTo("SSL"));
+        Assert.That(config.ListenerSecurityProtocolMap["EXTERNAL"], Is.EqualTo("PLAINTEXT"));
+    }
+
+    [TestCase("SASL_PLAINTEXT")]
+    [TestCase("SASL_SSL")]
+    public void SaslListener_IsRefusedUntilServed_WithFileLineAndReason(string protocol)
+    {
+        var e = BuildFails("broker.id=1\nlisteners=INTERNAL://:9093,EXTERNAL://:9092\n" +
+                           $"listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:{protocol}\n" +
+                           "inter.broker.listener.name=INTERNAL");
+        Assert.That(e.Message, Does.StartWith("server.properties:2: listeners = 'INTERNAL://:9093,EXTERNAL://:9092' is refused: " +
+                                              $"listener EXTERNAL uses {protocol}, and SASL authentication is not served yet"));
     }
 
     [Test]
     public void InterBrokerListener_NotAdvertised_IsRejected()
     {
-        var e = BuildFails("listeners=SSL://:9093");
+        var e = BuildFails("listeners=INTERNAL://:9093\nlistener.security.protocol.map=INTERNAL:PLAINTEXT");
         Assert.That(e.Message, Does.StartWith("default: security.inter.broker.protocol = 'PLAINTEXT' is invalid"));
         Assert.That(e.Message, Does.Contain("set inter.broker.listener.name"));
     }
