@@ -59,7 +59,8 @@ public sealed class SaslAuthenticator(SaslListenerOptions options, TimeProvider 
                 if (time.GetTimestamp() >= _sessionEndTimestamp) return "the SASL session expired (connections.max.reauth.ms) without re-authentication";
                 return null;
             case State.AwaitAuthenticate:
-                return api == ApiKey.SaslAuthenticate ? null : $"{api} during the SASL exchange";
+                // A handshake replay is answered ILLEGAL_SASL_STATE, then closed (as Kafka); other requests just close.
+                return api is ApiKey.SaslAuthenticate or ApiKey.SaslHandshake ? null : $"{api} during the SASL exchange";
             case State.AwaitRawToken:
                 return $"{api} while a raw SASL token was expected";
             default:
