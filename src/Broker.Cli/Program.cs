@@ -16,6 +16,7 @@ internal static class Program
         ["console-consumer"] = args => new Console.ConsoleConsumerCommand().RunAsync(args),
         ["consumer-groups"] = args => new ConsumerGroups.ConsumerGroupsCommand().RunAsync(args),
         ["delete-records"] = args => new DeleteRecords.DeleteRecordsCommand().RunAsync(args),
+        ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

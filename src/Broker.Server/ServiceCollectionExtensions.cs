@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Broker.Coordination;
 using Broker.Coordination.Controller;

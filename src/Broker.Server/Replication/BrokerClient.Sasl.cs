@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Security.Sasl;

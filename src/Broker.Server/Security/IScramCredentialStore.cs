@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using Broker.Coordination;
 using Broker.Server.Security.Sasl;
 

@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using Broker.Server.Configuration;
 using Broker.Server.Security.Sasl;
 

@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using System.Text;
 using Broker.Server.Security.Sasl;
 
@@ -97,6 +98,25 @@ public class ScramTests
         var server = new ScramServerExchange(ScramMechanism.Sha256, _ => Rfc7677Credential());
         Assert.That(server.Evaluate(Encoding.UTF8.GetBytes(ClientFirst)).Error, Is.Null);
         Assert.That(server.Evaluate(Encoding.UTF8.GetBytes(ClientFinal)).Error, Does.Contain("nonce"));
+    }
+
+    [Test]
+    public void ClientFinalWithTheClientNonceRepeatedInFront_IsAccepted_AsKafka()
+    {
+        // What librdkafka 2.0.2 (kcat) sends: "r=" + client nonce + the whole server nonce; the proof covers that text.
+        var credential = ScramCredential.FromPassword(ScramMechanism.Sha512, "bob-secret", 4096);
+        var server = new ScramServerExchange(ScramMechanism.Sha512, _ => credential, () => "SERVERPART");
+        const string bare = "n=bob,r==cnonce";
+        var serverFirst = Encoding.UTF8.GetString(server.Evaluate(Encoding.UTF8.GetBytes("n,," + bare)).Response);
+        string withoutProof = "c=biws,r==cnonce=cnonceSERVERPART";
+        var mechanism = ScramMechanism.Sha512;
+        var salted = mechanism.SaltedPassword("bob-secret", credential.Salt, 4096);
+        var clientKey = mechanism.Hmac(salted, "Client Key"u8);
+        var signature = mechanism.Hmac(mechanism.Digest(clientKey), Encoding.UTF8.GetBytes($"{bare},{serverFirst},{withoutProof}"));
+        for (int i = 0; i < clientKey.Length; i++) clientKey[i] ^= signature[i];
+        var final = server.Evaluate(Encoding.UTF8.GetBytes($"{withoutProof},p={Convert.ToBase64String(clientKey)}"));
+        Assert.That(final.Error, Is.Null);
+        Assert.That(final.UserName, Is.EqualTo("bob"));
     }
 
     [Test]

@@ -1,3 +1,5 @@
+using Broker.Coordination.Scram;
+
 namespace Broker.Server.Security.Sasl;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using System.Security.Cryptography;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -103,7 +104,10 @@ public sealed class ScramServerExchange : ISaslServerExchange
             return Fail("Invalid SCRAM client-final message");
         if (binding != Convert.ToBase64String(Encoding.UTF8.GetBytes(_gs2Header)))
             return Fail("Invalid SCRAM client-final message: channel binding does not match");
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(_nonceValue)))
+        // Kafka's ScramSaslServer accepts a nonce that ends with the server's (not only an equal one): librdkafka
+        // (2.0.2, kcat's) sends its client nonce once more in front. The nonce is not secret; the proof, computed over
+        // the message as sent, is what authenticates.
+        if (!nonce.EndsWith(_nonceValue, StringComparison.Ordinal))
             return Fail("Invalid SCRAM client-final message: nonce does not match");
 
         byte[] proof;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Broker.Server.Security.Sasl;
+namespace Broker.Coordination.Scram;
 
 /// <summary>
 /// What a server keeps of a SCRAM password (RFC 5802 §3): salt, StoredKey = H(HMAC(SaltedPassword, "Client Key")),

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Broker.Server.Security.Sasl;
+namespace Broker.Coordination.Scram;
 
 /// <summary>
 /// One SCRAM variant (RFC 5802 with RFC 7677's SHA-256, or SHA-512 as Kafka adds): its name, the hash it uses and the
