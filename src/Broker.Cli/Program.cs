@@ -17,6 +17,7 @@ internal static class Program
         ["consumer-groups"] = args => new ConsumerGroups.ConsumerGroupsCommand().RunAsync(args),
         ["delete-records"] = args => new DeleteRecords.DeleteRecordsCommand().RunAsync(args),
         ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
+        ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -1,3 +1,4 @@
+using Broker.Coordination.Scram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Broker.Coordination;
 using Broker.Coordination.Controller;
@@ -10,6 +11,7 @@ using Broker.Server.Metrics;
 using Broker.Server.Partitions;
 using Broker.Server.Producers;
 using Broker.Server.Requests;
+using Broker.Server.Security;
 using Broker.Server.Topics;
 using Broker.Storage.Log;
 using Broker.ZooKeeper;
@@ -32,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.LocalLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(new FileProducerIdBlockSource(config.LogDirs[0]));
         services.AddSingleton<IBrokerConfigAdmin, StaticBrokerConfigAdmin>();
+        services.AddSingleton<IScramCredentialStore, NoScramCredentialStore>();
     }
 
     private static void AddZooKeeperMode(IServiceCollection services, BrokerConfig config)
@@ -71,6 +74,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IClusterLifecycle, ZkClusterLifecycle>();
         services.AddSingleton<LogDirs.ILogDirFailureHandler, LogDirs.ZkLogDirFailureHandler>();
         services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
+        services.AddSingleton<UserConfigCache>();
+        services.AddSingleton<IScramCredentialStore, ZkScramCredentialStore>();
     }
 
     /// <summary>
@@ -91,7 +96,7 @@ public static class ServiceCollectionExtensions
     /// <summary>The controller's request channel settings: requests go to each broker's inter-broker listener.</summary>
     public static ControllerChannelOptions ControllerChannelOptionsOf(BrokerConfig config) => new(
         config.BrokerId, config.InterBrokerListenerName, TimeSpan.FromMilliseconds(Math.Max(1000, config.ControllerSocketTimeoutMs)),
-        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)) { Tls = Tls.TlsContext.Of(config) };
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)) { Tls = Tls.TlsContext.Of(config), Sasl = config.InterBrokerSasl };
 
     /// <summary>The controller's settings from the broker config.</summary>
     public static ControllerOptions ControllerOptionsOf(BrokerConfig config) => new(config.BrokerId, config.UncleanLeaderElectionEnable)
@@ -118,6 +123,10 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<BrokerHealth>(), sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<MetricsServer>>(), [sp.GetRequiredService<ReplicaGauges>(), sp.GetRequiredService<ConsumerGroupGauges>()]));
     }
+
+    /// <summary>A connection's SASL options, by the listener it was accepted on.</summary>
+    private static Func<Broker.Network.ConnectionContext, Security.Sasl.SaslListenerOptions?> SaslFor(SaslListeners listeners) =>
+        connection => listeners.For(connection.Listener.Name);
 
     public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config)
     {
@@ -175,12 +184,18 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, DeleteGroupsHandler>();
         services.AddSingleton<IRequestHandler, OffsetDeleteHandler>();
         services.AddSingleton<IRequestHandler, OffsetForLeaderEpochHandler>();
+        services.AddSingleton<IRequestHandler, SaslHandshakeHandler>();
+        services.AddSingleton<IRequestHandler, SaslAuthenticateHandler>();
+        services.AddSingleton<IRequestHandler, DescribeUserScramCredentialsHandler>();
+        services.AddSingleton<IRequestHandler, AlterUserScramCredentialsHandler>();
+        services.AddSingleton<SaslListeners>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
             sp.GetRequiredService<RequestDispatcher>(), config.SocketRequestMaxBytes,
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>(),
             config.SocketRequestReceiveTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(config.SocketRequestReceiveTimeoutMs),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<BrokerMetrics>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<BrokerMetrics>(),
+            SaslFor(sp.GetRequiredService<SaslListeners>())));
         services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
         // The metrics endpoint starts first and stops last (hosted services stop in reverse order), so readiness is

@@ -30,6 +30,17 @@ internal static class ClientSettings
             result[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
         }
 
+        // Kafka's sasl.jaas.config carries the user name and password; librdkafka takes them as sasl.username/password.
+        if (result.TryGetValue("sasl.jaas.config", out var jaas))
+        {
+            foreach (var (option, key) in new[] { ("username", "sasl.username"), ("password", "sasl.password") })
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(jaas, $"\\b{option}\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s;]+))");
+                if (m.Success && !result.ContainsKey(key))
+                    result[key] = m.Groups[1].Success ? System.Text.RegularExpressions.Regex.Unescape(m.Groups[1].Value) : m.Groups[2].Value;
+            }
+        }
+
         foreach (string key in result.Keys.Where(JavaOnly.Contains).ToList()) result.Remove(key);
         try
         {

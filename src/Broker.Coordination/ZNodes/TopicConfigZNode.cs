@@ -19,12 +19,15 @@ public sealed record TopicConfigZNode(IReadOnlyDictionary<string, string> Config
         return ZkJson.Encode(new JsonObject { ["version"] = 1, ["config"] = config });
     }
 
-    public static TopicConfigZNode Decode(string topic, ReadOnlySpan<byte> data)
+    public static TopicConfigZNode Decode(string topic, ReadOnlySpan<byte> data) => new(DecodeAt(PathOf(topic), data));
+
+    /// <summary>Reads the <c>config</c> object of an entity config znode at <paramref name="path"/>.</summary>
+    internal static Dictionary<string, string> DecodeAt(string path, ReadOnlySpan<byte> data)
     {
-        var json = ZkJson.Decode(data, PathOf(topic));
+        var json = ZkJson.Decode(data, path);
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in json["config"] as JsonObject ?? []) config[k] = v?.ToString() ?? "";
-        return new TopicConfigZNode(config);
+        return config;
     }
 }
 

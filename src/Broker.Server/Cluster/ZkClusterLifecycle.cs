@@ -31,7 +31,8 @@ public sealed partial class ZkClusterLifecycle(
     ControllerChannelManager controllerChannel,
     BrokerRegistration registration,
     ControlledShutdown controlledShutdown,
-    ILogger<ZkClusterLifecycle> logger) : IClusterLifecycle
+    ILogger<ZkClusterLifecycle> logger,
+    UserConfigCache? users = null) : IClusterLifecycle
 {
     public string Description => $"ZooKeeper {config.ZookeeperConnect}";
 
@@ -50,6 +51,8 @@ public sealed partial class ZkClusterLifecycle(
 
         await store.EnsurePersistentPathsAsync(ct).ConfigureAwait(false);
         metadata.ClusterId = await store.GetOrCreateClusterIdAsync(KafkaUuid.NewRandom().ToString(), ct).ConfigureAwait(false);
+        // SCRAM credentials: every one is known before the listeners open.
+        if (users is not null) await users.StartAsync(ct).ConfigureAwait(false);
         LogConnected(config.ZookeeperConnect ?? "", zk.SessionId, metadata.ClusterId);
     }
 
@@ -91,6 +94,7 @@ public sealed partial class ZkClusterLifecycle(
         await controller.DisposeAsync().ConfigureAwait(false);
         await controllerChannel.DisposeAsync().ConfigureAwait(false);
         await metadata.DisposeAsync().ConfigureAwait(false);
+        if (users is not null) await users.DisposeAsync().ConfigureAwait(false);
         // Last: /controller and /brokers/ids/<id> vanish with the session, and another broker takes over at once.
         await zk.DisposeAsync().ConfigureAwait(false);
         LogSessionClosed(config.BrokerId);
@@ -113,7 +117,7 @@ public sealed partial class ZkClusterLifecycle(
         var node = metadata.Brokers.FirstOrDefault(b => b.Id == controllerId)
             ?? throw new IOException($"controller {controllerId} is not a live broker");
         var timeout = TimeSpan.FromMilliseconds(Math.Max(1000, config.ReplicaSocketTimeoutMs));
-        await using var client = await BrokerClient.ConnectAsync(controllerId, node.Host, node.Port, $"broker-{config.BrokerId}-shutdown", timeout, ct, Tls.TlsContext.Of(config)).ConfigureAwait(false);
+        await using var client = await BrokerClient.ConnectAsync(controllerId, node.Host, node.Port, $"broker-{config.BrokerId}-shutdown", timeout, ct, Tls.TlsContext.Of(config), config.InterBrokerSasl).ConfigureAwait(false);
         return await client.SendAsync<ControlledShutdownResponse>(request, 3, timeout, ct).ConfigureAwait(false);
     }
 

@@ -23,7 +23,7 @@ public sealed partial class BrokerConfig
             }
         }
 
-        return new BrokerConfig(settings);
+        return new BrokerConfig(settings, _listenerPrefixed);
     }
 
     /// <summary>

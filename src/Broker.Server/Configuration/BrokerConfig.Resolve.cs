@@ -54,6 +54,7 @@ public sealed partial class BrokerConfig
         var chosen = new Dictionary<string, PropertyEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            if (IsListenerPrefixed(entry.Key)) continue; // see ChooseListenerPrefixed
             if (!BrokerConfigDef.TryFind(entry.Key, out _) && BrokerConfigDef.UnservedSecurityReason(entry.Key) is { } refused)
             {
                 errors.Add(new ConfigException(entry.Source, entry.Key, null, "is refused: " + refused));
@@ -77,6 +78,21 @@ public sealed partial class BrokerConfig
                     warnings.Add(new(entry.Source, $"{entry.Source}: {entry.Key} is set again (first at {previous.Source}); the last value wins"));
             }
 
+            chosen[entry.Key] = entry;
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The listener-prefixed SASL entries, with the same precedence as known keys (override, then last).</summary>
+    private static Dictionary<string, PropertyEntry> ChooseListenerPrefixed(IEnumerable<PropertyEntry> entries)
+    {
+        var chosen = new Dictionary<string, PropertyEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries.Where(e => IsListenerPrefixed(e.Key)))
+        {
+            if (chosen.TryGetValue(entry.Key, out var previous) && previous.Source.Kind == ConfigSourceKind.Override &&
+                entry.Source.Kind == ConfigSourceKind.File)
+                continue;
             chosen[entry.Key] = entry;
         }
 

@@ -9,11 +9,13 @@ public sealed partial class BrokerConfig
 {
     private readonly Dictionary<string, ResolvedSetting> _settings;
 
-    private BrokerConfig(Dictionary<string, ResolvedSetting> settings)
+    private BrokerConfig(Dictionary<string, ResolvedSetting> settings, Dictionary<string, PropertyEntry> listenerPrefixed)
     {
         _settings = settings;
+        _listenerPrefixed = listenerPrefixed;
         (Listeners, AdvertisedListeners, ListenerSecurityProtocolMap, InterBrokerListenerName) = ResolveListeners();
         ValidateConnectionLimits();
+        ValidateSasl();
     }
 
     /// <summary>
@@ -50,7 +52,8 @@ public sealed partial class BrokerConfig
     {
         ArgumentNullException.ThrowIfNull(entries);
         var collected = new List<ConfigWarning>();
-        var config = new BrokerConfig(Resolve(entries, collected));
+        var list = entries.ToList();
+        var config = new BrokerConfig(Resolve(list, collected), ChooseListenerPrefixed(list));
         warnings = collected.OrderBy(w => w.Source, SourceOrder).Select(w => w.Message).ToList(); // stable sort
         return config;
     }

@@ -9,7 +9,6 @@ public static partial class BrokerConfigDef
     /// <summary>The TLS versions .NET on Linux (OpenSSL 3) can negotiate; TLSv1 and TLSv1.1 are disabled there.</summary>
     public static IReadOnlyList<string> TlsProtocols => ["TLSv1.2", "TLSv1.3"];
 
-    private const string SaslNotServed = "SASL is not served yet; the setting would be ignored";
 
     private const string AuthorizationNotServed =
         "authorization is not served yet: every client may do everything, so the broker does not start as if it were protected";
@@ -60,13 +59,9 @@ public static partial class BrokerConfigDef
             RefusedReason = "only DEFAULT is served (the principal is the certificate's subject DN); other rules would be ignored",
         },
         List("sasl.enabled.mechanisms", "GSSAPI", null, Medium,
-            "SASL mechanisms offered to clients, comma-separated.") with { RefusedReason = SaslNotServed },
+            "SASL mechanisms offered to clients, comma-separated."),
         Str("sasl.mechanism.inter.broker.protocol", "GSSAPI", NonEmpty, Medium,
-            "SASL mechanism used between brokers.") with { RefusedReason = SaslNotServed },
-        Password("sasl.jaas.config", Medium,
-            "JAAS login configuration of the broker's SASL listeners.") with { RefusedReason = SaslNotServed },
-        Long("connections.max.reauth.ms", "0", AtLeast(0), Medium,
-            "Longest a SASL session lasts before the client must re-authenticate, in milliseconds.") with { RefusedReason = SaslNotServed },
+            "SASL mechanism used between brokers."),
         Str("authorizer.class.name", "", null, High,
             "The authorizer; empty means none (every client may do everything).") with { RefusedReason = AuthorizationNotServed },
         Str("super.users", null, null, Medium,

@@ -36,7 +36,7 @@ public static partial class BrokerConfigDef
         .. Section("ZooKeeper", ZooKeeper()),
         .. Section("Group coordinator and offsets", GroupsAndOffsets()),
         .. Section("Transactions", Transactions()),
-        .. Section("Security", Security()),
+        .. Section("Security", [.. Security(), .. Sasl()]),
         .. Section("Metrics and health", MetricsSettings()),
     ];
 

@@ -111,7 +111,7 @@ internal sealed partial class BrokerRequestSender : IAsyncDisposable
     private async Task<BrokerClient> ConnectAsync(CancellationToken ct)
     {
         var endpoint = ControllerRequestBuilder.Endpoint(Target, _options.Listener) ?? throw new IOException($"broker {Target.Id} has no endpoint");
-        return await BrokerClient.ConnectAsync(Target.Id, endpoint.Host, endpoint.Port, $"controller-{_options.ControllerId}", _options.RequestTimeout, ct, _options.Tls).ConfigureAwait(false);
+        return await BrokerClient.ConnectAsync(Target.Id, endpoint.Host, endpoint.Port, $"controller-{_options.ControllerId}", _options.RequestTimeout, ct, _options.Tls, _options.Sasl).ConfigureAwait(false);
     }
 
     private void OnResponse(ApiKey api, IKafkaResponse response, int controllerEpoch)

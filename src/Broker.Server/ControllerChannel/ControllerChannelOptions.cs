@@ -9,4 +9,7 @@ public sealed record ControllerChannelOptions(int ControllerId, string Listener,
 {
     /// <summary>The broker's TLS context: requests go over TLS when the inter-broker listener uses it (null: plaintext).</summary>
     public Tls.TlsContext? Tls { get; init; }
+
+    /// <summary>The controller's SASL credentials when the inter-broker listener is SASL; null otherwise.</summary>
+    public Replication.InterBrokerSasl? Sasl { get; init; }
 }

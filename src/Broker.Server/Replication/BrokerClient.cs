@@ -14,7 +14,7 @@ namespace Broker.Server.Replication;
 /// sets are slices of the frame): a response is valid only until the next <see cref="SendAsync{TResponse}"/>.
 /// Any I/O or protocol failure disposes the connection; the caller reconnects with a new instance.
 /// </summary>
-public sealed class BrokerClient : IAsyncDisposable
+public sealed partial class BrokerClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly Stream _stream;
@@ -35,10 +35,13 @@ public sealed class BrokerClient : IAsyncDisposable
     public int RemoteBrokerId { get; private init; }
 
     /// <param name="tls">When the inter-broker listener uses TLS, the broker's TLS context: the connection is a TLS client.</param>
+    /// <param name="sasl">This broker's inter-broker SASL credentials when the listener is SASL (see <see cref="AuthenticateAsync"/>),
+    /// after the TLS handshake for SASL_SSL.</param>
     public static async Task<BrokerClient> ConnectAsync(int remoteBrokerId, string host, int port, string clientId, TimeSpan timeout, CancellationToken ct,
-        Tls.TlsContext? tls = null)
+        Tls.TlsContext? tls = null, InterBrokerSasl? sasl = null)
     {
         var tcp = new TcpClient { NoDelay = true };
+        BrokerClient? client = null;
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -61,11 +64,14 @@ public sealed class BrokerClient : IAsyncDisposable
                 stream = ssl;
             }
 
-            return new BrokerClient(tcp, stream, clientId) { RemoteBrokerId = remoteBrokerId };
+            client = new BrokerClient(tcp, stream, clientId) { RemoteBrokerId = remoteBrokerId };
+            if (sasl is not null) await client.AuthenticateAsync(sasl, timeout, ct).ConfigureAwait(false);
+            return client;
         }
         catch
         {
-            tcp.Dispose();
+            if (client is not null) await client.DisposeAsync().ConfigureAwait(false);
+            else tcp.Dispose();
             throw;
         }
     }

@@ -130,7 +130,7 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         try
         {
             return await BrokerClient.ConnectAsync(_leaderId, node.Host, node.Port, $"broker-{_config.BrokerId}-fetcher-{_leaderId}",
-                TimeSpan.FromMilliseconds(Math.Max(1000, _config.ReplicaSocketTimeoutMs)), ct, Tls.TlsContext.Of(_config)).ConfigureAwait(false);
+                TimeSpan.FromMilliseconds(Math.Max(1000, _config.ReplicaSocketTimeoutMs)), ct, Tls.TlsContext.Of(_config), _config.InterBrokerSasl).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -7,6 +7,7 @@ using Broker.Protocol;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
 using Broker.Server.Metrics;
+using Broker.Server.Security.Sasl;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Requests;
@@ -24,15 +25,19 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     private readonly TimeSpan _receiveTimeout;
     private readonly TimeProvider _time;
     private readonly BrokerMetrics? _metrics;
+    private readonly Func<ConnectionContext, SaslListenerOptions?>? _saslFor;
 
+    /// <param name="saslFor">The SASL options of a connection's listener, or null when it is not a SASL listener.</param>
     /// <param name="receiveTimeout">
     /// <c>socket.request.receive.timeout.ms</c>: longest a request may take to arrive once its first byte is here;
     /// null or <see cref="Timeout.InfiniteTimeSpan"/> never closes.
     /// </param>
     public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger,
-        TimeSpan? receiveTimeout = null, TimeProvider? time = null, BrokerMetrics? metrics = null)
+        TimeSpan? receiveTimeout = null, TimeProvider? time = null, BrokerMetrics? metrics = null,
+        Func<ConnectionContext, SaslListenerOptions?>? saslFor = null)
     {
         _metrics = metrics;
+        _saslFor = saslFor;
         _dispatcher = dispatcher;
         _maxRequestBytes = maxRequestBytes;
         _logger = logger;
@@ -53,6 +58,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         using var deadline = new PartialRequestDeadline(_receiveTimeout, _time, input);
+        var sasl = _saslFor?.Invoke(connection) is { } saslOptions ? new SaslAuthenticator(saslOptions, _time) : null;
         while (!connection.ShutdownRequested.IsCancellationRequested)
         {
             ReadResult result;
@@ -72,22 +78,26 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             {
                 while (true)
                 {
-                    var status = FrameReader.TryReadFrame(ref buffer, _maxRequestBytes, out var frame);
+                    int maxBytes = sasl?.MaxFrameBytes(_maxRequestBytes) ?? _maxRequestBytes;
+                    var status = FrameReader.TryReadFrame(ref buffer, maxBytes, out var frame);
                     if (status == FrameStatus.NeedMoreData) break;
                     deadline.Stop(); // a whole request arrived; the clock of the next one starts with its first byte
                     if (status != FrameStatus.Frame)
                     {
                         FrameReader.TryPeekSize(buffer, out int size);
-                        LogFrameRefused(connection.Id, connection.RemoteDisplay, size, _maxRequestBytes);
+                        LogFrameRefused(connection.Id, connection.RemoteDisplay, size, maxBytes);
                         connection.Abort("request size refused");
                         return;
                     }
 
-                    if (!await ServeFrameAsync(connection, frame, output, aborted, arrived).ConfigureAwait(false))
+                    var outcome = await ServeFrameAsync(connection, sasl, frame, output, aborted, arrived).ConfigureAwait(false);
+                    if (outcome == FrameOutcome.Abort)
                     {
                         connection.Abort("protocol error");
                         return;
                     }
+
+                    if (outcome == FrameOutcome.CloseAfterAnswer) return; // the answer drains, then the socket closes
                 }
 
                 // What is left is the beginning of the next request.
@@ -114,9 +124,17 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
         }
     }
 
-    /// <summary>Serves one frame; returns false when the connection must be closed.</summary>
-    private async ValueTask<bool> ServeFrameAsync(ConnectionContext connection, ReadOnlySequence<byte> frame, PipeWriter output, CancellationToken aborted,
-        long arrived)
+    /// <summary>What the frame loop does after a frame.</summary>
+    private enum FrameOutcome
+    {
+        Continue,
+        Abort,
+        CloseAfterAnswer,
+    }
+
+    /// <summary>Serves one frame; says whether the connection goes on.</summary>
+    private async ValueTask<FrameOutcome> ServeFrameAsync(ConnectionContext connection, SaslAuthenticator? sasl, ReadOnlySequence<byte> frame,
+        PipeWriter output, CancellationToken aborted, long arrived)
     {
         _metrics?.BytesReceived(frame.Length + 4);
         // Decoding works on contiguous memory. A frame usually sits in one pipe segment; otherwise copy it once.
@@ -135,6 +153,9 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
 
         try
         {
+            if (sasl is { ExpectsRawToken: true })
+                return await ServeRawSaslTokenAsync(connection, sasl, memory, output).ConfigureAwait(false);
+
             RequestHeader header;
             IKafkaRequest? request = null;
             IRequestHandler? handler = null;
@@ -147,7 +168,13 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 catch (ProtocolException ex)
                 {
                     LogBadHeader(connection.Id, connection.RemoteDisplay, ex.Message);
-                    return false;
+                    return FrameOutcome.Abort;
+                }
+
+                if (sasl?.Refusal((ApiKey)header.ApiKey) is { } refusal)
+                {
+                    LogSaslRefused(connection.Id, connection.RemoteDisplay, header.ClientId, refusal);
+                    return FrameOutcome.Abort;
                 }
 
                 if (!_dispatcher.TryGetHandler(header.ApiKey, header.ApiVersion, out handler))
@@ -157,11 +184,11 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                         // KIP-511: an unknown ApiVersions version is answered in v0 with error 35 and the full list.
                         var answer = Handlers.ApiVersionsHandler.Build(_dispatcher, ErrorCode.UnsupportedVersion);
                         await WriteResponseAsync(output, header.CorrelationId, 0, 0, answer).ConfigureAwait(false);
-                        return true;
+                        return FrameOutcome.Continue;
                     }
 
                     LogUnsupported(connection.Id, connection.RemoteDisplay, header.ClientId, header.ApiKey, header.ApiVersion);
-                    return false;
+                    return FrameOutcome.Abort;
                 }
 
                 try
@@ -171,9 +198,12 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
                 catch (ProtocolException ex)
                 {
                     LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
-                    return false;
+                    return FrameOutcome.Abort;
                 }
             }
+
+            if (sasl is not null && request is SaslHandshakeRequest or SaslAuthenticateRequest)
+                return await ServeSaslRequestAsync(connection, sasl, header, request, output).ConfigureAwait(false);
 
             var context = new RequestContext(header, connection.Id, connection.RemoteEndPoint, aborted, connection.Closed)
             {
@@ -188,17 +218,17 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                return false; // the client left or the broker is stopping: nobody to answer, not a handler failure
+                return FrameOutcome.Abort; // the client left or the broker is stopping: nobody to answer, not a handler failure
             }
             catch (ProtocolException ex)
             {
                 LogBadRequest(connection.Id, connection.RemoteDisplay, header.ClientId, (ApiKey)header.ApiKey, header.ApiVersion, ex.Message);
-                return false;
+                return FrameOutcome.Abort;
             }
             catch (Exception ex)
             {
                 LogHandlerFailed(connection.Id, connection.RemoteDisplay, (ApiKey)header.ApiKey, header.ApiVersion, ex);
-                return false;
+                return FrameOutcome.Abort;
             }
 
             if (response is not null)
@@ -208,7 +238,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             }
 
             _metrics?.RequestServed(header.ApiKey, header.ApiVersion, request is FetchRequest { ReplicaId: >= 0 }, arrived, started, Stopwatch.GetTimestamp());
-            return true;
+            return FrameOutcome.Continue;
         }
         finally
         {

@@ -63,15 +63,47 @@ public sealed class BrokerConfigListenersTests
         Assert.That(config.ListenerSecurityProtocolMap["EXTERNAL"], Is.EqualTo("PLAINTEXT"));
     }
 
-    [TestCase("SASL_PLAINTEXT")]
-    [TestCase("SASL_SSL")]
-    public void SaslListener_IsRefusedUntilServed_WithFileLineAndReason(string protocol)
+    [Test]
+    public void SaslSslListener_IsRefusedUntilTlsIsServed_WithFileLineAndReason()
     {
         var e = BuildFails("broker.id=1\nlisteners=INTERNAL://:9093,EXTERNAL://:9092\n" +
-                           $"listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:{protocol}\n" +
+                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL\n" +
                            "inter.broker.listener.name=INTERNAL");
         Assert.That(e.Message, Does.StartWith("server.properties:2: listeners = 'INTERNAL://:9093,EXTERNAL://:9092' is refused: " +
-                                              $"listener EXTERNAL uses {protocol}, and SASL authentication is not served yet"));
+                                              "listener EXTERNAL uses SASL_SSL, and TLS listeners are not served yet"));
+    }
+
+    [Test]
+    public void SaslListener_WithoutEnabledMechanisms_IsRefused_KafkasDefaultGssapiIsNotServed()
+    {
+        var e = BuildFails("broker.id=1\nlisteners=INTERNAL://:9093,EXTERNAL://:9092\n" +
+                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n" +
+                           "inter.broker.listener.name=INTERNAL");
+        Assert.That(e.Message, Does.StartWith("server.properties:2: listeners = 'INTERNAL://:9093,EXTERNAL://:9092' has the SASL listener EXTERNAL " +
+                                              "but sasl.enabled.mechanisms is not set"));
+    }
+
+    [TestCase("sasl.enabled.mechanisms=GSSAPI", "GSSAPI (Kerberos) and OAUTHBEARER are not implemented")]
+    [TestCase("sasl.enabled.mechanisms=PLAIN", "enables PLAIN on listener EXTERNAL, but no JAAS entry with users")]
+    [TestCase("sasl.enabled.mechanisms=SCRAM-SHA-512", "SCRAM credentials live in ZooKeeper")]
+    public void SaslListener_UnservableSettings_AreRefused(string line, string reason)
+    {
+        var e = BuildFails("broker.id=1\nlisteners=INTERNAL://:9093,EXTERNAL://:9092\n" +
+                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n" +
+                           "inter.broker.listener.name=INTERNAL\n" + line);
+        Assert.That(e.Message, Does.StartWith("server.properties:5: sasl.enabled.mechanisms"));
+        Assert.That(e.Message, Does.Contain(reason));
+    }
+
+    [Test]
+    public void SaslListener_WithPlainUsersPerListener_IsAccepted()
+    {
+        var config = Build("listeners=INTERNAL://:9093,EXTERNAL://:9092\n" +
+                           "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n" +
+                           "inter.broker.listener.name=INTERNAL\nsasl.enabled.mechanisms=PLAIN\n" +
+                           "listener.name.external.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_alice=\"a\";");
+        Assert.That(config.SaslJaasConfigFor("EXTERNAL", "PLAIN")!.PlainUsers["alice"], Is.EqualTo("a"));
+        Assert.That(config.InterBrokerSasl, Is.Null);
     }
 
     [Test]
