@@ -19,3 +19,13 @@ fi
 if [ ! -x "$BROKER_HOME/.tools/pwsh" ]; then
   dotnet tool install PowerShell --version 7.6.9 --tool-path "$BROKER_HOME/.tools" >/dev/null || echo "warning: PowerShell tool not installed" >&2
 fi
+# kafkajs 2.2.4 (npm, pinned by tests/Broker.FaultSuite/js/package-lock.json) for the kafkajs tests: without it the
+# integration tests that drive kafkajs (TLS, SASL, sequence reuse) are skipped, not run.
+if [ ! -d "$BROKER_HOME/tests/Broker.FaultSuite/js/node_modules/kafkajs" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd "$BROKER_HOME/tests/Broker.FaultSuite/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || echo "warning: npm ci of kafkajs failed; the kafkajs tests will be skipped" >&2
+  else
+    echo "warning: npm not found; the kafkajs tests will be skipped" >&2
+  fi
+fi
