@@ -144,8 +144,16 @@ public sealed partial class UserConfigCache : IAsyncDisposable
         return i >= 0 && long.TryParse(child.AsSpan(i + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : -1;
     }
 
+    private int _disposed;
+
+    /// <summary>
+    /// Stops following notifications. Idempotent: the cluster lifecycle disposes the cache when the broker leaves the
+    /// cluster, and the service container disposes it again at exit (a second CancelAsync on the disposed token source
+    /// failed every SIGTERM with exit code 1).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
         _stop.Dispose();

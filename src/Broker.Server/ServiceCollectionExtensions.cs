@@ -118,7 +118,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IClusterMetadata>(),
             zookeeper ? () => sp.GetRequiredService<KafkaController>().IsActive : () => true));
         services.AddSingleton(sp => new ConsumerGroupGauges(sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<ReplicaManager>(),
-            sp.GetRequiredService<GroupCoordinator>(), zookeeper ? new RemoteEndOffsets(sp.GetRequiredService<IClusterMetadata>()) : null));
+            sp.GetRequiredService<GroupCoordinator>(), zookeeper ? new RemoteEndOffsets(sp.GetRequiredService<IClusterMetadata>(), sp.GetRequiredService<BrokerConfig>()) : null));
         services.AddSingleton(sp => new MetricsServer(sp.GetRequiredService<BrokerConfig>(), sp.GetRequiredService<BrokerMetrics>(),
             sp.GetRequiredService<BrokerHealth>(), sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<MetricsServer>>(), [sp.GetRequiredService<ReplicaGauges>(), sp.GetRequiredService<ConsumerGroupGauges>()]));

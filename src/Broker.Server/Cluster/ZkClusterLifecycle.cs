@@ -117,7 +117,7 @@ public sealed partial class ZkClusterLifecycle(
         var node = metadata.Brokers.FirstOrDefault(b => b.Id == controllerId)
             ?? throw new IOException($"controller {controllerId} is not a live broker");
         var timeout = TimeSpan.FromMilliseconds(Math.Max(1000, config.ReplicaSocketTimeoutMs));
-        await using var client = await BrokerClient.ConnectAsync(controllerId, node.Host, node.Port, $"broker-{config.BrokerId}-shutdown", timeout, ct, Tls.TlsContext.Of(config), config.InterBrokerSasl).ConfigureAwait(false);
+        await using var client = await BrokerClient.ConnectToBrokerAsync(config, controllerId, node.Host, node.Port, $"broker-{config.BrokerId}-shutdown", timeout, ct).ConfigureAwait(false);
         return await client.SendAsync<ControlledShutdownResponse>(request, 3, timeout, ct).ConfigureAwait(false);
     }
 

@@ -18,7 +18,7 @@ namespace Broker.Server.Handlers;
 /// stale, and does not retry a per-partition NOT_CONTROLLER); without a reachable controller every partition is
 /// NOT_CONTROLLER. Past timeout_ms, REQUEST_TIMED_OUT (the election may still complete).
 /// </summary>
-public sealed class ElectLeadersHandler(KafkaController controller, IClusterMetadata metadata) : RequestHandler<ElectLeadersRequest>
+public sealed class ElectLeadersHandler(KafkaController controller, IClusterMetadata metadata, Configuration.BrokerConfig config) : RequestHandler<ElectLeadersRequest>
 {
     /// <summary>Client id of a forwarded request: its receiver does not forward it again.</summary>
     private const string ForwardedClientId = "broker-elect-leaders-forward";
@@ -78,7 +78,7 @@ public sealed class ElectLeadersHandler(KafkaController controller, IClusterMeta
         var timeout = TimeSpan.FromMilliseconds(Math.Max(1000, request.TimeoutMs));
         try
         {
-            await using var client = await BrokerClient.ConnectAsync(node.Id, node.Host, node.Port, ForwardedClientId, timeout, context.Aborted).ConfigureAwait(false);
+            await using var client = await BrokerClient.ConnectToBrokerAsync(config, node.Id, node.Host, node.Port, ForwardedClientId, timeout, context.Aborted).ConfigureAwait(false);
             return await client.SendAsync<ElectLeadersResponse>(request, context.ApiVersion, timeout, context.Aborted).ConfigureAwait(false);
         }
         catch (Exception) when (!context.Aborted.IsCancellationRequested)

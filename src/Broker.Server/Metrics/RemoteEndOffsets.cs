@@ -12,7 +12,7 @@ namespace Broker.Server.Metrics;
 /// connection at scrape time, bounded by <see cref="Timeout"/>. A leader that cannot be reached, or a partition
 /// without a leader, is left out (its lag series is missing from that scrape rather than wrong). Thread-safe.
 /// </summary>
-public sealed class RemoteEndOffsets(IClusterMetadata cluster)
+public sealed class RemoteEndOffsets(IClusterMetadata cluster, Configuration.BrokerConfig config)
 {
     private const short Version = 4;
 
@@ -49,7 +49,7 @@ public sealed class RemoteEndOffsets(IClusterMetadata cluster)
 
         try
         {
-            await using var client = await BrokerClient.ConnectAsync(leader, node.Host, node.Port, $"broker-{cluster.LocalBrokerId}-metrics", Timeout, ct).ConfigureAwait(false);
+            await using var client = await BrokerClient.ConnectToBrokerAsync(config, leader, node.Host, node.Port, $"broker-{cluster.LocalBrokerId}-metrics", Timeout, ct).ConfigureAwait(false);
             var response = await client.SendAsync<ListOffsetsResponse>(request, Version, Timeout, ct).ConfigureAwait(false);
             return [.. response.Topics.SelectMany(t => t.Partitions
                 .Where(p => p.ErrorCode == (short)ErrorCode.None && p.Offset >= 0)

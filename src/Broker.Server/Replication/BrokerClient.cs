@@ -76,6 +76,16 @@ public sealed partial class BrokerClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connects to another broker the way this broker's configuration says brokers reach each other: over TLS when the
+    /// inter-broker listener uses it, then authenticated with the inter-broker SASL credentials when it is a SASL
+    /// listener. The one home for that choice: every inter-broker connection outside the controller's channel (which
+    /// carries the same two settings in its options) goes through here.
+    /// </summary>
+    public static Task<BrokerClient> ConnectToBrokerAsync(Configuration.BrokerConfig config, int remoteBrokerId, string host, int port,
+        string clientId, TimeSpan timeout, CancellationToken ct) =>
+        ConnectAsync(remoteBrokerId, host, port, clientId, timeout, ct, Tls.TlsContext.Of(config), config.InterBrokerSasl);
+
     /// <summary>Sends <paramref name="request"/> at <paramref name="version"/> and reads its response.</summary>
     /// <exception cref="IOException">The connection failed or closed.</exception>
     /// <exception cref="TimeoutException">No response within <paramref name="timeout"/>.</exception>

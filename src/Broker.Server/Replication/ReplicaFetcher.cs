@@ -129,8 +129,8 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         if (_endpoints(_leaderId) is not { } node) return null;
         try
         {
-            return await BrokerClient.ConnectAsync(_leaderId, node.Host, node.Port, $"broker-{_config.BrokerId}-fetcher-{_leaderId}",
-                TimeSpan.FromMilliseconds(Math.Max(1000, _config.ReplicaSocketTimeoutMs)), ct, Tls.TlsContext.Of(_config), _config.InterBrokerSasl).ConfigureAwait(false);
+            return await BrokerClient.ConnectToBrokerAsync(_config, _leaderId, node.Host, node.Port, $"broker-{_config.BrokerId}-fetcher-{_leaderId}",
+                TimeSpan.FromMilliseconds(Math.Max(1000, _config.ReplicaSocketTimeoutMs)), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -24,25 +24,26 @@ internal static partial class PeerTopicVisibility
     private static readonly TimeSpan PerRequest = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Waits at most <paramref name="wait"/> until every reachable live broker but <paramref name="selfId"/> serves
+    /// Waits at most <paramref name="wait"/> until every reachable live broker but this one serves
     /// each of <paramref name="topics"/> with all its partitions led; returns the names some peer still lacked then.
     /// </summary>
-    public static async Task<IReadOnlySet<string>> AwaitAsync(IClusterMetadata cluster, int selfId, IReadOnlyList<TopicInfo> topics, TimeSpan wait, ILogger logger)
+    public static async Task<IReadOnlySet<string>> AwaitAsync(IClusterMetadata cluster, Configuration.BrokerConfig config, IReadOnlyList<TopicInfo> topics, TimeSpan wait, ILogger logger)
     {
+        int selfId = config.BrokerId;
         var peers = cluster.Brokers.Where(b => b.Id != selfId).ToList();
         if (topics.Count == 0 || peers.Count == 0 || wait <= TimeSpan.Zero) return new HashSet<string>();
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
-        var lacking = await Task.WhenAll(peers.Select(p => AwaitPeerAsync(p, selfId, topics, deadline, logger))).ConfigureAwait(false);
+        var lacking = await Task.WhenAll(peers.Select(p => AwaitPeerAsync(p, config, topics, deadline, logger))).ConfigureAwait(false);
         return lacking.SelectMany(l => l).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<string>> AwaitPeerAsync(BrokerNode peer, int selfId, IReadOnlyList<TopicInfo> topics, long deadline, ILogger logger)
+    private static async Task<IReadOnlyList<string>> AwaitPeerAsync(BrokerNode peer, Configuration.BrokerConfig config, IReadOnlyList<TopicInfo> topics, long deadline, ILogger logger)
     {
         var remaining = topics.ToList();
         BrokerClient? client = null;
         try
         {
-            client = await BrokerClient.ConnectAsync(peer.Id, peer.Host, peer.Port, $"broker-{selfId}-topic-visibility", Bounded(deadline), CancellationToken.None).ConfigureAwait(false);
+            client = await BrokerClient.ConnectToBrokerAsync(config, peer.Id, peer.Host, peer.Port, $"broker-{config.BrokerId}-topic-visibility", Bounded(deadline), CancellationToken.None).ConfigureAwait(false);
             while (true)
             {
                 var request = new MetadataRequest

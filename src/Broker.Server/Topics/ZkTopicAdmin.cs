@@ -213,7 +213,7 @@ public sealed partial class ZkTopicAdmin(KafkaZkStore store, ZkClusterMetadata c
             await cluster.WaitForAsync(c => pending.All(t => HasLeaders(c, t)), wait).ConfigureAwait(false);
             // Then every other broker serves them too (conformance 0083): see PeerTopicVisibility.
             var ready = pending.Where(t => HasLeaders(cluster, t)).ToList();
-            notOnPeers = await PeerTopicVisibility.AwaitAsync(cluster, config.BrokerId, ready, wait - (DateTime.UtcNow - started), logger).ConfigureAwait(false);
+            notOnPeers = await PeerTopicVisibility.AwaitAsync(cluster, config, ready, wait - (DateTime.UtcNow - started), logger).ConfigureAwait(false);
         }
 
         return created.Select(c => c.Topic is not { } t ? c

@@ -43,6 +43,17 @@ public sealed class UserConfigCacheTests
     }
 
     [Test]
+    public async Task DisposingTwice_IsHarmless_AsTheLifecycleAndTheContainerBothDispose()
+    {
+        await using var cluster = await ControllerHarness.StartAsync();
+        await using var client = await cluster.ConnectAsync();
+        var cache = new UserConfigCache(new KafkaZkStore(client), NullLogger<UserConfigCache>.Instance);
+        await cache.StartAsync(CancellationToken.None);
+        await cache.DisposeAsync();
+        Assert.DoesNotThrowAsync(async () => await cache.DisposeAsync(), "before: ObjectDisposedException, and every SIGTERM exited 1");
+    }
+
+    [Test]
     public async Task CacheLoadsAtStart_AndFollowsNotifications()
     {
         await using var cluster = await ControllerHarness.StartAsync();

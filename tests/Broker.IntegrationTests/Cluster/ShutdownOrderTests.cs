@@ -16,7 +16,8 @@ public sealed class ShutdownOrderTests
         await cluster.CreateTopicAsync(topic, 2, 2);
         var broker = cluster.Broker(1);
 
-        Assert.That(broker.Stop(), Is.EqualTo(0), "exit code after SIGTERM");
+        int exit = broker.Stop();
+        Assert.That(exit, Is.EqualTo(0), "exit code after SIGTERM:\n" + broker.OutputTail(60));
 
         var lines = broker.Output.ToList();
         int Last(string text) => lines.FindLastIndex(l => l.Contains(text, StringComparison.Ordinal));

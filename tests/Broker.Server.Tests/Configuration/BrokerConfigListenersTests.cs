@@ -70,7 +70,7 @@ public sealed class BrokerConfigListenersTests
                            "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL\n" +
                            "inter.broker.listener.name=INTERNAL");
         Assert.That(e.Message, Does.StartWith("server.properties:2: listeners = 'INTERNAL://:9093,EXTERNAL://:9092' is refused: " +
-                                              "listener EXTERNAL uses SASL_SSL, and TLS listeners are not served yet"));
+                                              "listener EXTERNAL uses SASL_SSL, and SASL over TLS is not verified end to end yet"));
     }
 
     [Test]
