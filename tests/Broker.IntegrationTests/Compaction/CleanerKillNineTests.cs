@@ -30,7 +30,10 @@ public sealed class CleanerKillNineTests
             await admin.CreateTopicsAsync([new TopicSpecification
             {
                 Name = topic, NumPartitions = 1, ReplicationFactor = 1,
-                Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["segment.bytes"] = "131072", ["min.cleanable.dirty.ratio"] = "0.01" },
+                // Written as a delete-policy topic, switched to compact once every record is in: a cleaner running during
+                // the writes cleaned each segment as it rolled and could be done before the kill's poll started (a
+                // fresh-clone CI run waited 60 s for a .cleaned file that never came again).
+                Configs = new Dictionary<string, string> { ["cleanup.policy"] = "delete", ["segment.bytes"] = "131072", ["min.cleanable.dirty.ratio"] = "0.01" },
             }]);
         }
 
@@ -55,6 +58,14 @@ public sealed class CleanerKillNineTests
         var original = written.ToDictionary(w => w.Offset);
         var latest = written.GroupBy(w => w.Key).Select(g => g.MaxBy(w => w.Offset)).ToList();
         string partitionDir = Path.Combine(broker.LogDir, topic + "-0");
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+            {
+                [new ConfigResource { Type = ResourceType.Topic, Name = topic }] =
+                    [new ConfigEntry { Name = "cleanup.policy", Value = "compact", IncrementalOperation = AlterConfigOpType.Set }],
+            });
+        }
 
         // The throttled cleaner is writing its first cleaned segment: kill -9 now.
         await Poll.UntilAsync(() => Directory.GetFiles(partitionDir, "*.cleaned").Any(f => new FileInfo(f).Length > 0), TimeSpan.FromSeconds(60),
