@@ -61,6 +61,18 @@ for f in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
 print(f"{passed} passed, {failed} failed")
 PY
 )
+# The failing tests' names and first message lines, printed last so that a log's tail names them.
+python3 - "$results" <<'PY'
+import sys, glob, re, html
+for f in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    text = open(f, encoding="utf-8", errors="replace").read()
+    for m in re.finditer(r'<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="(Failed|Error|Timeout|Aborted)"[^>]*>(.*?)</UnitTestResult>', text, re.S):
+        msg = re.search(r"<Message>(.*?)</Message>", m.group(3), re.S)
+        first = html.unescape(msg.group(1)).strip().splitlines()[0][:300] if msg else ""
+        print(f"FAILED {html.unescape(m.group(1))}: {first}")
+    if re.search(r'<RunInfo [^>]*outcome="Error"', text) or "Test host process crashed" in text:
+        print(f"TEST HOST PROBLEM in {f}: " + "; ".join(html.unescape(t).strip().splitlines()[0][:200] for t in re.findall(r"<Text>(.*?)</Text>", text, re.S)[:3]))
+PY
 summary=$(echo "$summary" | awk -v p="$fault_passed" -v f="$fault_failed" '{print $1+p" passed, "$3+f" failed"}')
 if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed" ]]; then
   # dotnet test failed without a failing test (e.g. a crashed test host): count it as a failure.
