@@ -49,10 +49,7 @@ public static class ReplicaAssignment
     public static Dictionary<int, int[]> AssignRackAware(int partitions, int replicationFactor, IReadOnlyDictionary<int, string> rackOf,
         int fixedStartIndex = -1, int startPartitionId = -1, Random? random = null)
     {
-        if (partitions <= 0) throw new ArgumentException("Number of partitions must be larger than 0.", nameof(partitions));
-        if (replicationFactor <= 0) throw new ArgumentException("Replication factor must be larger than 0.", nameof(replicationFactor));
-        if (replicationFactor > rackOf.Count)
-            throw new ArgumentException($"Replication factor: {replicationFactor} larger than available brokers: {rackOf.Count}.", nameof(replicationFactor));
+        CheckArguments(partitions, replicationFactor, rackOf.Count);
 
         random ??= Random.Shared;
         var arranged = RackAlternatedBrokers(rackOf);
@@ -99,10 +96,7 @@ public static class ReplicaAssignment
     public static Dictionary<int, int[]> AssignRackUnaware(int partitions, int replicationFactor, IReadOnlyList<int> brokers,
         int fixedStartIndex = -1, int startPartitionId = -1, Random? random = null)
     {
-        if (partitions <= 0) throw new ArgumentException("Number of partitions must be larger than 0.", nameof(partitions));
-        if (replicationFactor <= 0) throw new ArgumentException("Replication factor must be larger than 0.", nameof(replicationFactor));
-        if (replicationFactor > brokers.Count)
-            throw new ArgumentException($"Replication factor: {replicationFactor} larger than available brokers: {brokers.Count}.", nameof(replicationFactor));
+        CheckArguments(partitions, replicationFactor, brokers.Count);
 
         random ??= Random.Shared;
         int n = brokers.Count;
@@ -139,5 +133,14 @@ public static class ReplicaAssignment
         int first = partitionZeroReplicas[0];
         int startIndex = Math.Max(0, brokers.Select(b => b.Id).Order().ToList().FindIndex(b => b >= first));
         return Assign(totalPartitions - existingPartitions, partitionZeroReplicas.Length, brokers, startIndex, existingPartitions);
+    }
+
+    /// <summary>Kafka's argument checks, with its messages (AdminUtils), shared by both placement algorithms.</summary>
+    private static void CheckArguments(int partitions, int replicationFactor, int brokers)
+    {
+        if (partitions <= 0) throw new ArgumentException("Number of partitions must be larger than 0.", nameof(partitions));
+        if (replicationFactor <= 0) throw new ArgumentException("Replication factor must be larger than 0.", nameof(replicationFactor));
+        if (replicationFactor > brokers)
+            throw new ArgumentException($"Replication factor: {replicationFactor} larger than available brokers: {brokers}.", nameof(replicationFactor));
     }
 }

@@ -1,5 +1,4 @@
-using System.IO.Pipelines;
-using System.Net;
+using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -11,101 +10,26 @@ namespace Broker.Network;
 /// <summary>
 /// A connection on a TLS listener (SSL, SASL_SSL): the TLS handshake first (bounded by
 /// <see cref="TlsServerOptions.HandshakeTimeout"/>; a failed handshake closes the connection with a log line and the
-/// application never sees it), then the same duplex pipe as <see cref="SocketConnection"/>, fed by reading decrypted
-/// bytes from an <see cref="SslStream"/> and drained by writing to it. TLS needs the bytes copied through the cipher
-/// anyway, so the stream costs no extra copy over the plain socket path. Backpressure and close signals behave as in
-/// <see cref="SocketConnection"/>; the peer's certificate subject becomes <see cref="ConnectionContext.Principal"/>.
+/// application never sees it), then the pipes read decrypted bytes from an <see cref="SslStream"/> and write to it.
+/// TLS needs the bytes copied through the cipher anyway, so the stream costs no extra copy over the plain socket path.
+/// The peer's certificate subject becomes <see cref="ConnectionContext.Principal"/>.
 /// </summary>
-internal sealed class TlsConnection : ConnectionContext, IDuplexPipe, IAcceptedConnection
+internal sealed class TlsConnection : PipeConnection
 {
-    private readonly Socket _socket;
     private readonly SslStream _ssl;
     private readonly TlsServerOptions _tls;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
-    private readonly ILogger _logger;
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly CancellationTokenSource _closed = new();
-    private int _abortedFlag;
-    private long _lastActivityMs = Environment.TickCount64;
 
     public TlsConnection(long id, Socket socket, ListenerInfo listener, TlsServerOptions tls, NetworkOptions options, CancellationToken shutdown, ILogger logger)
+        : base(id, socket, listener, options, shutdown, logger)
     {
-        Id = id;
-        Listener = listener;
-        _socket = socket;
         _tls = tls;
-        _logger = logger;
         _ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
-        ShutdownRequested = shutdown;
-        Closed = _closed.Token;
-        RemoteEndPoint = socket.RemoteEndPoint;
-        LocalEndPoint = socket.LocalEndPoint;
-        var pool = options.MemoryPool;
-        _input = new Pipe(new PipeOptions(pool, PipeScheduler.Inline, PipeScheduler.ThreadPool, options.InputPauseThreshold,
-            options.InputPauseThreshold / 2, pool.MaxBufferSize, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pool, PipeScheduler.Inline, PipeScheduler.ThreadPool, options.OutputPauseThreshold,
-            options.OutputPauseThreshold / 2, pool.MaxBufferSize, useSynchronizationContext: false));
     }
 
-    public override long Id { get; }
-
-    public override ListenerInfo Listener { get; }
-
-    public override EndPoint? RemoteEndPoint { get; }
-
-    public override EndPoint? LocalEndPoint { get; }
-
-    public override IDuplexPipe Transport => this;
-
-    public override CancellationToken ShutdownRequested { get; }
-
-    public override CancellationToken Closed { get; }
-
-    public long LastActivityMs => Volatile.Read(ref _lastActivityMs);
-
-    PipeReader IDuplexPipe.Input => _input.Reader;
-
-    PipeWriter IDuplexPipe.Output => _output.Writer;
-
-    public async Task RunAsync(IConnectionHandler handler)
+    /// <summary>Runs the TLS handshake; fails (logged) when it fails or times out. Sets the principal on success.</summary>
+    protected override async ValueTask<(bool Opened, string? Failure)> OpenAsync()
     {
-        if (await HandshakeAsync().ConfigureAwait(false))
-        {
-            var receive = DoReceiveAsync();
-            var send = DoSendAsync();
-            try
-            {
-                await handler.OnConnectedAsync(this).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                NetworkLog.HandlerFailed(_logger, Id, RemoteDisplay, ex);
-            }
-            finally
-            {
-                await _output.Writer.CompleteAsync().ConfigureAwait(false);
-                await _input.Reader.CompleteAsync().ConfigureAwait(false);
-            }
-
-            await send.ConfigureAwait(false);
-            Abort("connection finished");
-            await receive.ConfigureAwait(false);
-        }
-        else
-        {
-            Abort("TLS handshake failed");
-        }
-
-        await _ssl.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        _aborted.Dispose();
-    }
-
-    /// <summary>Runs the TLS handshake; false (logged) when it fails or times out. Sets the principal on success.</summary>
-    private async Task<bool> HandshakeAsync()
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, ShutdownRequested);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Aborted, ShutdownRequested);
         timeout.CancelAfter(_tls.HandshakeTimeout);
         try
         {
@@ -115,95 +39,43 @@ internal sealed class TlsConnection : ConnectionContext, IDuplexPipe, IAcceptedC
                                        or ObjectDisposedException or System.ComponentModel.Win32Exception)
         {
             string reason = ex is OperationCanceledException ? $"not completed within {_tls.HandshakeTimeout.TotalSeconds:0.#} s" : Describe(ex);
-            NetworkLog.TlsHandshakeFailed(_logger, Id, RemoteDisplay, Listener.Name, reason);
-            return false;
+            NetworkLog.TlsHandshakeFailed(Logger, Id, RemoteDisplay, Listener.Name, reason);
+            return (false, "TLS handshake failed");
         }
 
-        Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
+        MarkActivity();
         if (_ssl.RemoteCertificate is { } certificate)
         {
             using var x509 = new X509Certificate2(certificate);
             Principal = KafkaPrincipal.FromCertificate(x509);
-            NetworkLog.TlsClientCertificate(_logger, Id, RemoteDisplay, Listener.Name, Principal);
+            NetworkLog.TlsClientCertificate(Logger, Id, RemoteDisplay, Listener.Name, Principal);
         }
 
-        NetworkLog.TlsEstablished(_logger, Id, RemoteDisplay, Listener.Name, _ssl.SslProtocol.ToString(), _ssl.NegotiatedCipherSuite.ToString(), Principal);
-        return true;
+        NetworkLog.TlsEstablished(Logger, Id, RemoteDisplay, Listener.Name, _ssl.SslProtocol.ToString(), _ssl.NegotiatedCipherSuite.ToString(), Principal);
+        return (true, null);
     }
+
+    protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _ssl.ReadAsync(buffer, cancellationToken);
+
+    protected override async ValueTask SendAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        foreach (var segment in buffer)
+            await _ssl.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+        await _ssl.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // IOException: a reset, or bad TLS records from the peer: the connection is over either way. SslStream throws
+    // InvalidOperationException for a write after the other side's close_notify.
+    protected override bool IsPeerGone(Exception error, bool sending) =>
+        error is IOException || (sending && error is InvalidOperationException);
+
+    protected override ValueTask DisposeTransportAsync() => _ssl.DisposeAsync();
 
     private static string Describe(Exception ex)
     {
         var messages = new List<string>();
         for (var e = ex; e is not null; e = e.InnerException) messages.Add(e.Message);
         return string.Join(": ", messages.Distinct());
-    }
-
-    public override void Abort(string reason)
-    {
-        if (Interlocked.Exchange(ref _abortedFlag, 1) != 0) return;
-        NetworkLog.ConnectionClosing(_logger, Id, RemoteDisplay, reason);
-        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
-        _socket.Close();
-        try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
-        SignalClosed();
-        _output.Reader.CancelPendingRead();
-    }
-
-    private async Task DoReceiveAsync()
-    {
-        var writer = _input.Writer;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                var memory = writer.GetMemory();
-                int read = await _ssl.ReadAsync(memory, _aborted.Token).ConfigureAwait(false);
-                if (read == 0) break;
-                Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
-                writer.Advance(read);
-                var flush = await writer.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled) break;
-            }
-        }
-        catch (OperationCanceledException) { }
-        catch (IOException) { } // reset, or bad TLS records from the peer: the connection is over either way
-        catch (ObjectDisposedException) { }
-        catch (Exception ex) { error = ex; }
-        SignalClosed();
-        await writer.CompleteAsync(error).ConfigureAwait(false);
-    }
-
-    private async Task DoSendAsync()
-    {
-        var reader = _output.Reader;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled) break;
-                foreach (var segment in result.Buffer)
-                    await _ssl.WriteAsync(segment, _aborted.Token).ConfigureAwait(false);
-                await _ssl.FlushAsync(_aborted.Token).ConfigureAwait(false);
-                Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
-                reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted) break;
-            }
-        }
-        catch (OperationCanceledException) { }
-        catch (IOException) { }
-        catch (ObjectDisposedException) { }
-        catch (InvalidOperationException) { }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            _input.Writer.CancelPendingFlush();
-        }
-    }
-
-    private void SignalClosed()
-    {
-        try { _closed.Cancel(); } catch (ObjectDisposedException) { } catch (AggregateException ex) { NetworkLog.ClosedCallbackFailed(_logger, Id, ex); }
     }
 }

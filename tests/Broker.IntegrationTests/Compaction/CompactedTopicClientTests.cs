@@ -155,33 +155,5 @@ public sealed class CompactedTopicClientTests : SingleBrokerFixture
         Assert.That(consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expected.Select(r => $"{r.Offset} {r.Key} {r.Value}")));
     }
 
-    private List<Rec> ReadAll(string topic)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = Bootstrap, GroupId = "unused-" + Guid.NewGuid(), EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
-        var tp = new TopicPartition(topic, 0);
-        long high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
-        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
-        var records = new List<Rec>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (result is null)
-            {
-                if (consumer.Position(tp).Value >= high) break;
-                continue;
-            }
-
-            if (result.IsPartitionEOF) break;
-            records.Add(new Rec(result.Offset.Value, result.Message.Key, result.Message.Value));
-            if (result.Offset.Value >= high - 1) break;
-        }
-
-        return records;
-    }
-
-    private readonly record struct Rec(long Offset, string Key, string? Value);
+    private List<Rec> ReadAll(string topic) => PartitionReader.ReadAll(new ConsumerConfig { BootstrapServers = Bootstrap }, topic);
 }

@@ -77,28 +77,7 @@ public sealed class FollowerCompactionTests
     private static (List<Rec> Records, HashSet<int> FetchedFrom) ReadReplica(TestCluster cluster, string topic, string rack)
     {
         var logs = new ConcurrentQueue<string>();
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = cluster.Bootstrap, GroupId = "unused-" + Guid.NewGuid(), EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest, ClientRack = rack, Debug = "fetch",
-        }).SetLogHandler((_, m) => logs.Enqueue(m.Message)).Build();
-        var tp = new TopicPartition(topic, 0);
-        long high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
-        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
-        var records = new List<Rec>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (result is null)
-            {
-                if (consumer.Position(tp).Value >= high) break;
-                continue;
-            }
-
-            records.Add(new Rec(result.Offset.Value, result.Message.Key, result.Message.Value));
-            if (result.Offset.Value >= high - 1) break;
-        }
+        var records = PartitionReader.ReadAll(new ConsumerConfig { BootstrapServers = cluster.Bootstrap, ClientRack = rack, Debug = "fetch" }, topic, logs.Enqueue);
 
         // librdkafka names the serving broker in its fetch debug lines: "127.0.0.1:port/N: Fetch topic <t> ...".
         var from = new HashSet<int>();
@@ -106,6 +85,4 @@ public sealed class FollowerCompactionTests
             if (logs.Any(l => l.Contains($"/{id}: Fetch topic {topic}", StringComparison.Ordinal))) from.Add(id);
         return (records, from);
     }
-
-    private readonly record struct Rec(long Offset, string Key, string? Value);
 }
