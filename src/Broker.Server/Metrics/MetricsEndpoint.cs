@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Broker.Server.Metrics;
 
@@ -9,8 +11,18 @@ namespace Broker.Server.Metrics;
 /// </summary>
 public sealed record MetricsEndpoint(string Host, int Port)
 {
-    /// <summary>The HttpListener prefix for this endpoint.</summary>
-    public string Prefix => $"http://{(Host is "0.0.0.0" or "*" or "" ? "+" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}/";
+    /// <summary>
+    /// The address to listen on: every interface (IPv6 any, dual mode) for <c>0.0.0.0</c>, <c>*</c> or an empty host;
+    /// 127.0.0.1 for <c>localhost</c>; the literal address; else the host name's first IPv4 address (or first address).
+    /// </summary>
+    public IPAddress BindAddress()
+    {
+        if (Host is "0.0.0.0" or "*" or "" or "+") return IPAddress.IPv6Any;
+        if (Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
+        if (IPAddress.TryParse(Host.Trim('[', ']'), out var literal)) return literal;
+        var addresses = Dns.GetHostAddresses(Host);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
+    }
 
     public override string ToString() => $"http://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 

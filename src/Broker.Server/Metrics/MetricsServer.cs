@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Broker.Server.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -10,41 +12,51 @@ namespace Broker.Server.Metrics;
 /// <summary>
 /// The HTTP endpoint of <c>metrics.listener</c>: <c>GET /metrics</c> (Prometheus text format), <c>/health/live</c>
 /// (200 while the process serves) and <c>/health/ready</c> (200 "ready", else 503 with a one-line reason, see
-/// <see cref="BrokerHealth"/>). Built on <see cref="HttpListener"/> (no ASP.NET). Started before the broker joins its
-/// cluster (so "not ready" is observable during start-up) and stopped after the broker stopped (so it is observable
-/// during the controlled shutdown). A bind failure stops the start-up with the reason. Requests are served one at a
-/// time: scrapes are rare and each is cheap.
+/// <see cref="BrokerHealth"/>). Started before the broker joins its cluster (so "not ready" is observable during
+/// start-up) and stopped after the broker stopped (so it is observable during the controlled shutdown). A bind failure
+/// stops the start-up with the reason.
+/// A plain socket with <see cref="HttpExchange"/>, not HttpListener: on Stop, HttpListener closes the requests it had
+/// queued with an empty 200, so a readiness probe arriving during shutdown read "ready" (seen by ReadinessTests). Here
+/// stopping closes unanswered connections without an answer, which probes count as a failure.
+/// Requests are served concurrently, each with a 10 s bound; thread-safe.
 /// </summary>
 /// <param name="collectors">The scrape-time gauge sets (<see cref="ReplicaGauges"/>, <see cref="ConsumerGroupGauges"/>): they
 /// register in <paramref name="metrics"/>' registry when built; taking them here builds them with the server.</param>
 public sealed partial class MetricsServer(BrokerConfig config, BrokerMetrics metrics, BrokerHealth health, IHostApplicationLifetime lifetime,
     ILogger<MetricsServer> logger, IReadOnlyList<object> collectors) : IHostedService
 {
+    private static readonly TimeSpan RequestBound = TimeSpan.FromSeconds(10);
+
     /// <summary>The gauge sets exported with the counters.</summary>
     public IReadOnlyList<object> Collectors { get; } = collectors;
 
     private readonly ILogger _logger = logger;
-    private HttpListener? _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private Socket? _listener;
     private Task? _loop;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStopping.Register(health.MarkStopping);
         if (config.MetricsListener is not { } endpoint) return Task.CompletedTask;
-        var listener = new HttpListener();
-        listener.Prefixes.Add(endpoint.Prefix);
+        var address = endpoint.BindAddress();
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listener.Start();
+            if (address.Equals(IPAddress.IPv6Any)) listener.DualMode = true;
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(address, endpoint.Port));
+            listener.Listen(64);
         }
-        catch (HttpListenerException e)
+        catch (SocketException e)
         {
-            listener.Close();
+            listener.Dispose();
             throw new InvalidOperationException($"metrics.listener={endpoint}: cannot listen ({e.Message})", e);
         }
 
         _listener = listener;
-        _loop = Task.Run(() => ServeAsync(listener));
+        _loop = Task.Run(() => AcceptAsync(listener));
         LogListening(endpoint.ToString());
         return Task.CompletedTask;
     }
@@ -52,74 +64,100 @@ public sealed partial class MetricsServer(BrokerConfig config, BrokerMetrics met
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_listener is null) return;
-        _listener.Stop();
+        await _stopping.CancelAsync().ConfigureAwait(false); // unanswered requests end without an answer
+        _listener.Dispose();
         if (_loop is not null) await _loop.ConfigureAwait(false);
-        _listener.Close();
+        await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
     }
 
-    private async Task ServeAsync(HttpListener listener)
+    private async Task AcceptAsync(Socket listener)
     {
-        while (listener.IsListening)
+        while (true)
         {
-            HttpListenerContext context;
+            Socket connection;
             try
             {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
+                connection = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return; // stopped
             }
 
-            try
-            {
-                await AnswerAsync(context).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                // the scraper left
-            }
-            catch (Exception e)
-            {
-                LogScrapeFailed(context.Request.Url?.AbsolutePath ?? "?", e);
-                try { context.Response.Abort(); } catch (ObjectDisposedException) { }
-            }
+            var serving = ServeAsync(connection);
+            _inFlight.TryAdd(serving, 0);
+            _ = serving.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
 
-    private async Task AnswerAsync(HttpListenerContext context)
+    private async Task ServeAsync(Socket connection)
     {
-        var response = context.Response;
-        switch (context.Request.Url?.AbsolutePath.TrimEnd('/'))
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        bound.CancelAfter(RequestBound);
+        string path = "?";
+        try
+        {
+            var request = await HttpExchange.ReadRequestAsync(connection, bound.Token).ConfigureAwait(false);
+            if (request is not { } r)
+            {
+                await TextAsync(connection, 400, "bad request", headOnly: false, bound.Token).ConfigureAwait(false);
+                return;
+            }
+
+            path = r.Path;
+            if (r.Method is not ("GET" or "HEAD"))
+            {
+                await TextAsync(connection, 405, "only GET and HEAD", headOnly: false, bound.Token).ConfigureAwait(false);
+                return;
+            }
+
+            await AnswerAsync(connection, r.Path, r.Method == "HEAD", bound.Token).ConfigureAwait(false);
+            connection.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the scraper left, the request took too long, or the broker is stopping
+        }
+        catch (Exception e)
+        {
+            LogScrapeFailed(path, e);
+        }
+        finally
+        {
+            connection.Dispose();
+        }
+    }
+
+    private async Task AnswerAsync(Socket connection, string path, bool headOnly, CancellationToken cancellationToken)
+    {
+        switch (path.TrimEnd('/'))
         {
             case "/metrics":
-                response.StatusCode = 200;
-                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await metrics.Registry.CollectAndExportAsTextAsync(response.OutputStream).ConfigureAwait(false);
-                response.Close();
+                using (var text = new MemoryStream())
+                {
+                    await metrics.Registry.CollectAndExportAsTextAsync(text, cancel: cancellationToken).ConfigureAwait(false);
+                    await HttpExchange.RespondAsync(connection, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        text.GetBuffer().AsMemory(0, (int)text.Length), headOnly, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             case "/health/live":
-                await TextAsync(response, 200, "live").ConfigureAwait(false);
+                await TextAsync(connection, 200, "live", headOnly, cancellationToken).ConfigureAwait(false);
                 return;
             case "/health/ready":
                 var reason = health.NotReadyReason();
-                await TextAsync(response, reason is null ? 200 : 503, reason is null ? "ready" : "not ready: " + reason).ConfigureAwait(false);
+                await TextAsync(connection, reason is null ? 200 : 503, reason is null ? "ready" : "not ready: " + reason, headOnly, cancellationToken)
+                    .ConfigureAwait(false);
                 return;
             default:
-                await TextAsync(response, 404, "not found: try /metrics, /health/live or /health/ready").ConfigureAwait(false);
+                await TextAsync(connection, 404, "not found: try /metrics, /health/live or /health/ready", headOnly, cancellationToken)
+                    .ConfigureAwait(false);
                 return;
         }
     }
 
-    private static async Task TextAsync(HttpListenerResponse response, int status, string line)
-    {
-        var body = Encoding.UTF8.GetBytes(line + "\n");
-        response.StatusCode = status;
-        response.ContentType = "text/plain; charset=utf-8";
-        response.ContentLength64 = body.Length;
-        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-        response.Close();
-    }
+    private static Task TextAsync(Socket connection, int status, string line, bool headOnly, CancellationToken cancellationToken) =>
+        HttpExchange.RespondAsync(connection, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(line + "\n"), headOnly, cancellationToken);
 
     [LoggerMessage(3400, LogLevel.Information, "Metrics and health served on {Endpoint} (/metrics, /health/live, /health/ready)")]
     private partial void LogListening(string endpoint);

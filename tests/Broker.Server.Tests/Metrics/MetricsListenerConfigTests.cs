@@ -7,15 +7,16 @@ namespace Broker.Server.Tests.Metrics;
 [TestFixture]
 public sealed class MetricsListenerConfigTests
 {
-    [TestCase("http://localhost:9404", "localhost", 9404, "http://localhost:9404/")]
-    [TestCase("http://0.0.0.0:9405/", "0.0.0.0", 9405, "http://+:9405/")]
-    [TestCase("http://127.0.0.1:1", "127.0.0.1", 1, "http://127.0.0.1:1/")]
-    public void Valid(string value, string host, int port, string prefix)
+    [TestCase("http://localhost:9404", "localhost", 9404, "127.0.0.1")]
+    [TestCase("http://0.0.0.0:9405/", "0.0.0.0", 9405, "::")]
+    [TestCase("http://127.0.0.1:1", "127.0.0.1", 1, "127.0.0.1")]
+    [TestCase("http://[::1]:9406", "[::1]", 9406, "::1")]
+    public void Valid(string value, string host, int port, string bindAddress)
     {
         var endpoint = MetricsEndpoint.TryParse(value, out var error);
         Assert.That(error, Is.Null);
         Assert.That(endpoint, Is.EqualTo(new MetricsEndpoint(host, port)));
-        Assert.That(endpoint!.Prefix, Is.EqualTo(prefix));
+        Assert.That(endpoint!.BindAddress().ToString(), Is.EqualTo(bindAddress));
     }
 
     [TestCase("localhost:9404", "must be http://HOST:PORT")]
