@@ -157,6 +157,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, DescribeClusterHandler>();
         services.AddSingleton<IRequestHandler, ProduceHandler>();
         services.AddSingleton(FetchLimits.From(config));
+        services.AddSingleton(sp => new Replication.ReplicationQuotas(sp.GetRequiredService<DynamicBrokerConfig>(),
+            topic => (sp.GetRequiredService<IClusterMetadata>() as ZkClusterMetadata)?.TopicConfig(topic) ?? new Dictionary<string, string>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
