@@ -157,6 +157,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, DescribeClusterHandler>();
         services.AddSingleton<IRequestHandler, ProduceHandler>();
         services.AddSingleton(FetchLimits.From(config));
+        services.AddSingleton(sp => new Replication.ReplicationQuotas(sp.GetRequiredService<DynamicBrokerConfig>(),
+            // ZooKeeper mode's topic overrides live in the MetadataCache (not registered in single-broker mode: no throttles there).
+            topic => sp.GetService<MetadataCache>()?.TopicConfig(topic) ?? new Dictionary<string, string>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();

@@ -35,5 +35,6 @@ public sealed partial class KafkaController
         foreach (var name in names) await _store.DeleteIsrChangeNotificationFencedAsync(_epochZkVersion, name, ct).ConfigureAwait(false);
         LogIsrNotifications(names.Count, known.Count);
         await ReconcileAsync(known, ct).ConfigureAwait(false);
+        await CompleteReassignmentsAsync(known, ct).ConfigureAwait(false);
     }
 }

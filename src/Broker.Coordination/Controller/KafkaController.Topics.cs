@@ -20,12 +20,14 @@ public sealed partial class KafkaController
         var old = _topics.GetValueOrDefault(topic);
         _topics[topic] = assignment;
         OnAssignmentChanged(topic, old, assignment);
+        TrackReassignments(topic, assignment);
         foreach (var p in assignment.Partitions.Keys) await RereadAsync(topic, p, ct).ConfigureAwait(false);
     }
 
     private void ForgetTopic(string topic)
     {
         _topics.Remove(topic);
+        foreach (var key in _reassignments.Keys.Where(k => k.Topic == topic).ToList()) _reassignments.Remove(key);
         foreach (var key in _states.Keys.Where(k => k.Topic == topic).ToList()) _states.Remove(key);
     }
 

@@ -183,6 +183,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         ControllerEvent.Resync => OnBecomeActiveAsync(),
         LogDirEventsNotified => OnLogDirEventsNotifiedAsync(),
         LeaderAndIsrAnswered a => OnLeaderAndIsrAnsweredAsync(a.Outcome),
+        ReassignmentRequested or AlterReassignments => HandleReassignmentEventAsync(e),
         _ => Task.CompletedTask,
     };
 
@@ -277,6 +278,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         var ct = _stop.Token;
         _topics.Clear();
         _states.Clear();
+        _reassignments.Clear();
         ResetOfflineDirs();
         await RefreshLiveBrokersAsync(ct).ConfigureAwait(false);
         SendFullStateToAll();
@@ -286,6 +288,7 @@ public sealed partial class KafkaController : IAsyncDisposable
         await OnIsrChangesNotifiedAsync().ConfigureAwait(false);
         await OnDeletionsRequestedAsync().ConfigureAwait(false);
         await OnLogDirEventsNotifiedAsync().ConfigureAwait(false);
+        await ResumeReassignmentsAsync().ConfigureAwait(false);
     }
 
     private int _disposed;

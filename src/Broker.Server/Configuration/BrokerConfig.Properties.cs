@@ -49,6 +49,12 @@ public sealed partial class BrokerConfig
 
     public int MaxConnections => Value<int>("max.connections");
 
+    /// <summary>leader.replication.throttled.rate, bytes/s (long.MaxValue = none).</summary>
+    public long LeaderReplicationThrottledRate => Value<long>("leader.replication.throttled.rate");
+
+    /// <summary>follower.replication.throttled.rate, bytes/s (long.MaxValue = none).</summary>
+    public long FollowerReplicationThrottledRate => Value<long>("follower.replication.throttled.rate");
+
     public int MaxConnectionsPerIp => Value<int>("max.connections.per.ip");
 
     /// <summary><c>max.connections.per.ip.overrides</c> as (host, count) pairs; hosts are not resolved here.</summary>

@@ -15,6 +15,14 @@ public static partial class BrokerConfigDef
             "Fetcher threads per source broker that copy records to this broker's follower replicas."),
         Long("replica.lag.time.max.ms", "30000", AtLeast(1), High,
             "A follower that has not caught up with the leader for this long is removed from the ISR, in milliseconds."),
+        Long("leader.replication.throttled.rate", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
+            "Bytes per second this broker, as leader, sends to followers of the replicas listed in a topic's " +
+            "leader.replication.throttled.replicas while they are out of the ISR (Kafka's dynamic-only throttle, set by " +
+            "reassign-partitions --throttle; also accepted here statically)."),
+        Long("follower.replication.throttled.rate", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), AtLeast(0), Medium,
+            "Bytes per second this broker, as follower, fetches for the replicas listed in a topic's " +
+            "follower.replication.throttled.replicas while they are out of the ISR (Kafka's dynamic-only throttle, set by " +
+            "reassign-partitions --throttle; also accepted here statically)."),
         Int("replica.fetch.max.bytes", "1048576", AtLeast(0), Medium,
             "Bytes a follower asks for per partition in one fetch (a larger first batch is still returned)."),
         Int("replica.fetch.min.bytes", "1", AtLeast(1), High,

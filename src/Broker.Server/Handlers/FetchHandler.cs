@@ -26,7 +26,11 @@ namespace Broker.Server.Handlers;
 /// partition, the later entry's offsets winning), and the wait ends as soon as the client's connection closes or the
 /// broker stops (<see cref="RequestContext.Aborted"/>).
 /// </remarks>
-public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, FetchLimits limits, BrokerMetrics? metrics = null)
+/// <para>Replication throttles (<see cref="ReplicationQuotas"/>): a follower outside the ISR fetching a partition listed
+/// for this broker in <c>leader.replication.throttled.replicas</c> gets no records while the leader quota is spent
+/// (its fetch offset still counts), and what it does get is recorded against the quota, as Kafka's leader does.</para>
+public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, FetchLimits limits, BrokerMetrics? metrics = null,
+    Replication.ReplicationQuotas? quotas = null)
     : RequestHandler<FetchRequest>
 {
     /// <summary>
@@ -210,7 +214,10 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                 {
                     long highWatermark = partition.HighWatermark;
                     int max = (int)Math.Min(Math.Max(0, p.PartitionMaxBytes), Math.Max(0, budget - total));
-                    var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0);
+                    bool throttled = follower && quotas is not null && partition.IsLeader
+                        && quotas.IsLeaderThrottled(topic.Topic, p.Partition, request.ReplicaId, partition.Isr);
+                    if (throttled && quotas!.Leader.IsExceeded()) max = 0; // nothing now; the offset below still counts
+                    var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0 && max > 0);
                     if (follower && !read.OffsetOutOfRange)
                     {
                         partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset, p.LogStartOffset);
@@ -237,6 +244,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                             ? new PooledRecordSet(rented, read.Records.Length)
                             : new RecordSet(read.Records);
                         total += read.Records.Length;
+                        if (throttled) quotas!.Leader.Record(read.Records.Length);
                     }
                 }
 

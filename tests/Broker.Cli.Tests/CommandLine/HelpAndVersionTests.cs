@@ -15,6 +15,7 @@ public sealed class HelpAndVersionTests
         yield return new TestCaseData("topics", (Func<string[], Task<int>>)(a => new Broker.Cli.Topics.TopicsCommand().RunAsync(a)));
         yield return new TestCaseData("consumer-groups", (Func<string[], Task<int>>)(a => new Broker.Cli.ConsumerGroups.ConsumerGroupsCommand().RunAsync(a)));
         yield return new TestCaseData("delete-records", (Func<string[], Task<int>>)(a => new Broker.Cli.DeleteRecords.DeleteRecordsCommand().RunAsync(a)));
+        yield return new TestCaseData("reassign-partitions", (Func<string[], Task<int>>)(a => new Broker.Cli.ReassignPartitions.ReassignPartitionsCommand().RunAsync(a)));
         yield return new TestCaseData("leader-election", (Func<string[], Task<int>>)(a => new Broker.Cli.LeaderElection.LeaderElectionCommand().RunAsync(a)));
         yield return new TestCaseData("console-producer", (Func<string[], Task<int>>)(a => new Broker.Cli.Console.ConsoleProducerCommand().RunAsync(a)));
         yield return new TestCaseData("console-consumer", (Func<string[], Task<int>>)(a => new Broker.Cli.Console.ConsoleConsumerCommand().RunAsync(a)));

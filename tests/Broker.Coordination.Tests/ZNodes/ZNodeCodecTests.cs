@@ -62,6 +62,32 @@ public sealed class ZNodeCodecTests
     }
 
     [Test]
+    public void TopicAssignment_DuringAReassignment_KeepsAddingAndRemovingReplicas_AndKnowsOriginAndTarget()
+    {
+        // Kafka's layout of a partition moving from [1,2] to [2,3]: RS = [2,3,1], adding [3], removing [1].
+        var text = """{"version":3,"partitions":{"0":[2,3,1],"1":[1,2]},"adding_replicas":{"0":[3]},"removing_replicas":{"0":[1],"1":[]},"topic_id":"AAAAAAAAAAAAAAAAAAAAAQ"}""";
+        var node = TopicZNode.Decode("t", Encoding.UTF8.GetBytes(text));
+        Assert.That(node.IsBeingReassigned(0), Is.True);
+        Assert.That(node.IsBeingReassigned(1), Is.False, "an empty list is no reassignment");
+        Assert.That(node.OriginReplicas(0), Is.EqualTo(new[] { 2, 1 }));
+        Assert.That(node.TargetReplicas(0), Is.EqualTo(new[] { 2, 3 }));
+        var json = Json(node.Encode());
+        Assert.That(json["adding_replicas"]!["0"]!.AsArray().Select(n => n!.GetValue<int>()), Is.EqualTo(new[] { 3 }));
+        Assert.That(json["removing_replicas"]!["0"]!.AsArray().Select(n => n!.GetValue<int>()), Is.EqualTo(new[] { 1 }));
+        Assert.That(json["removing_replicas"]!.AsObject().ContainsKey("1"), Is.False);
+    }
+
+    [Test]
+    public void ReassignPartitions_IsKafkasVersion1List()
+    {
+        var text = """{"version":1,"partitions":[{"topic":"a","partition":1,"replicas":[3,1]},{"topic":"a","partition":0,"replicas":[1,2,3]}]}""";
+        var node = ReassignPartitionsZNode.Decode(Encoding.UTF8.GetBytes(text));
+        Assert.That(node.Partitions[("a", 1)], Is.EqualTo(new[] { 3, 1 }));
+        Assert.That(Encoding.UTF8.GetString(node.Encode()),
+            Is.EqualTo("""{"version":1,"partitions":[{"topic":"a","partition":0,"replicas":[1,2,3]},{"topic":"a","partition":1,"replicas":[3,1]}]}"""));
+    }
+
+    [Test]
     public void PartitionState_IsVersion1()
     {
         var state = new PartitionStateZNode(2, 5, [2, 3], 9);

@@ -38,13 +38,14 @@ public abstract class ReplicationTestBase
         Cluster = await TestCluster.StartAsync(3, all);
     }
 
-    /// <summary>Creates a topic with RF 3 and min.insync.replicas=2 and waits until every partition's ISR is full.</summary>
-    protected async Task<string> CreateReplicatedTopicAsync(string prefix, int partitions)
+    /// <summary>Creates a topic with RF 3 and min.insync.replicas=2 (or the given ones) and waits until every partition's ISR is full.</summary>
+    protected async Task<string> CreateReplicatedTopicAsync(string prefix, int partitions, short replicationFactor = ReplicationFactor,
+        int minInsyncReplicas = MinInsyncReplicas)
     {
         string topic = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
         _topic = (topic, partitions);
-        await Cluster.CreateTopicAsync(topic, partitions, ReplicationFactor,
-            new Dictionary<string, string> { ["min.insync.replicas"] = MinInsyncReplicas.ToString() });
+        await Cluster.CreateTopicAsync(topic, partitions, replicationFactor,
+            new Dictionary<string, string> { ["min.insync.replicas"] = minInsyncReplicas.ToString() });
         return topic;
     }
 

@@ -27,6 +27,12 @@ public static class DynamicBrokerConfigKeys
         "max.connections", "max.connections.per.ip",
     };
 
+    /// <summary>Kafka's replication throttles (DynamicConfig.Broker), read at every fetch by <c>ReplicationQuotas</c>.</summary>
+    public static readonly IReadOnlySet<string> ReplicationThrottles = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "leader.replication.throttled.rate", "follower.replication.throttled.rate",
+    };
+
     /// <summary>
     /// Kafka's dynamic listener SASL/Kerberos settings: accepted and stored (librdkafka's 0081 sets one on a BROKER
     /// resource), inert here because this broker has no Kerberos login to refresh. Type and Kafka default.
@@ -39,7 +45,7 @@ public static class DynamicBrokerConfigKeys
     };
 
     /// <summary>True when <paramref name="name"/> may be altered on a BROKER resource.</summary>
-    public static bool IsDynamic(string name) => LogDefaults.Contains(name) || ConnectionQuotas.Contains(name) || Inert.ContainsKey(name);
+    public static bool IsDynamic(string name) => LogDefaults.Contains(name) || ConnectionQuotas.Contains(name) || ReplicationThrottles.Contains(name) || Inert.ContainsKey(name);
 
     /// <summary>
     /// Null when <paramref name="configs"/> may be stored as a broker's (or the default's) dynamic configs, else
