@@ -18,6 +18,7 @@ try
         throw new ArgumentException($"config file '{commandLine.ConfigPath}' not found");
     config = BrokerConfig.Load(commandLine.ConfigPath, commandLine.Overrides, out warnings);
     _ = Broker.Server.Tls.TlsContext.Of(config); // key and trust stores: a bad one stops start-up here, with its setting
+    _ = Broker.Server.Security.ZooKeeper.ZooKeeperLogin.Of(config); // the JAAS Client section, and zookeeper.set.acl's need of it
 }
 catch (ArgumentException ex)
 {

@@ -45,6 +45,8 @@ public static class ServiceCollectionExtensions
             SessionTimeout = TimeSpan.FromMilliseconds(config.ZookeeperSessionTimeoutMs),
             ConnectionTimeout = TimeSpan.FromMilliseconds(config.ZookeeperConnectionTimeoutMs),
             Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.ZooKeeper"),
+            SaslCredentials = Security.ZooKeeper.ZooKeeperLogin.Of(config) is { } login ? new ZooKeeperSaslCredentials(login.Username, login.Password) : null,
+            AclProvider = Broker.Coordination.ZNodes.KafkaZkAcls.Policy(config.ZookeeperSetAcl),
         }));
         services.AddSingleton<KafkaZkStore>();
         services.AddSingleton(sp => new MetadataCache(config.BrokerId));

@@ -6,7 +6,7 @@ namespace Broker.ZooKeeper;
 
 public sealed partial class ZooKeeperClient
 {
-    /// <summary>Creates a node (open ACL) and returns its path, chroot stripped, including any sequential suffix.</summary>
+    /// <summary>Creates a node (ACL from <see cref="ZooKeeperClientOptions.AclProvider"/>, else open) and returns its path, chroot stripped, including any sequential suffix.</summary>
     /// <exception cref="NodeExistsException">The node exists.</exception>
     /// <exception cref="NoNodeException">The parent does not exist.</exception>
     /// <exception cref="NoChildrenForEphemeralsException">The parent is ephemeral.</exception>
@@ -18,7 +18,7 @@ public sealed partial class ZooKeeperClient
         {
             writer.WriteString(ToServer(path));
             writer.WriteBuffer(data.Span);
-            OpenAcl.Write(writer);
+            AclCodec.Write(writer, AclOf(path));
             writer.WriteInt((int)mode);
         }, (error, ref reader) =>
         {
@@ -151,7 +151,7 @@ public sealed partial class ZooKeeperClient
             ZooKeeperPath.Validate(op.Path, op.IsSequential);
         }
 
-        return SendAsync(OpCode.Multi, ops[0].Path, writer => MultiCodec.WriteRequest(writer, ops, _connectString.Chroot),
+        return SendAsync(OpCode.Multi, ops[0].Path, writer => MultiCodec.WriteRequest(writer, ops, _connectString.Chroot, AclOf),
             (error, ref reader) =>
             {
                 ThrowIfError(error, null);
@@ -221,6 +221,24 @@ public sealed partial class ZooKeeperClient
         connection.Send(request);
         return await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Returns a node's ACL and Stat. With <c>auth</c> entries resolved by the server: the creator's identities,
+    /// e.g. <c>sasl:broker</c>.
+    /// </summary>
+    /// <exception cref="NoNodeException"/>
+    public Task<(IReadOnlyList<ZooKeeperAcl> Acl, Stat Stat)> GetAclAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        return SendAsync(OpCode.GetAcl, path, writer => writer.WriteString(ToServer(path)), (error, ref reader) =>
+        {
+            ThrowIfError(error, path);
+            IReadOnlyList<ZooKeeperAcl> acl = AclCodec.Read(ref reader);
+            return (acl, reader.ReadStat());
+        }, cancellationToken);
+    }
+
+    private IReadOnlyList<ZooKeeperAcl> AclOf(string path) => _options.AclProvider?.Invoke(path) ?? ZooKeeperAcl.OpenUnsafe;
 
     private string ToServer(string path) => ZooKeeperPath.ToServer(_connectString.Chroot, path);
 

@@ -31,6 +31,11 @@ public sealed partial class ZooKeeperClient
             {
                 return;
             }
+            catch (AuthFailedException e)
+            {
+                OnAuthFailed(e);
+                return;
+            }
 
             if (result.TimeoutMs <= 0)
             {
@@ -78,7 +83,7 @@ public sealed partial class ZooKeeperClient
         var session = (Volatile.Read(ref _lastZxid), (int)_options.SessionTimeout.TotalMilliseconds, sessionId, password);
         try
         {
-            return await ZooKeeperConnection.OpenAsync(endPoint, session, attemptTimeout, this, _logger, cancellationToken)
+            return await ZooKeeperConnection.OpenAsync(endPoint, session, attemptTimeout, this, _logger, _options.SaslCredentials, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -178,6 +183,19 @@ public sealed partial class ZooKeeperClient
                 _ready.TrySetException(new SessionExpiredException(null, "the session expired and AutoReestablishSession is off"));
                 _ = _ready.Task.Exception; // observed: nobody may be waiting
             }
+        }
+    }
+
+    /// <summary>Terminal, as in ZooKeeper's Java client: the same credentials cannot succeed on a retry.</summary>
+    private void OnAuthFailed(AuthFailedException e)
+    {
+        lock (_stateGate)
+        {
+            ZooKeeperLog.AuthFailed(_logger, e.Message);
+            SetStateLocked(ZooKeeperState.AuthFailed);
+            NotifyAllWatchersLocked(ZooKeeperState.AuthFailed);
+            _ready.TrySetException(e);
+            _ = _ready.Task.Exception; // observed: nobody may be waiting
         }
     }
 

@@ -31,5 +31,17 @@ public sealed class ZooKeeperClientOptions
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When set, every connection authenticates with SASL DIGEST-MD5 right after the session handshake, before any
+    /// request. A refusal is terminal (<see cref="ZooKeeperState.AuthFailed"/>); null: unauthenticated.
+    /// </summary>
+    public ZooKeeperSaslCredentials? SaslCredentials { get; init; }
+
+    /// <summary>
+    /// The ACL of each node this client creates (CreateAsync and Create in a multi), by client-relative path; null
+    /// means world:anyone with all permissions (ZooKeeper's OPEN_ACL_UNSAFE).
+    /// </summary>
+    public Func<string, IReadOnlyList<ZooKeeperAcl>>? AclProvider { get; init; }
+
     public ILogger Logger { get; init; } = NullLogger.Instance;
 }

@@ -20,6 +20,9 @@ internal static partial class ZooKeeperLog
     [LoggerMessage(5, LogLevel.Error, "ZooKeeper event callback threw")]
     public static partial void CallbackFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(3700, LogLevel.Error, "ZooKeeper authentication failed, the client stops connecting: {Reason}")]
+    public static partial void AuthFailed(ILogger logger, string reason);
+
     [LoggerMessage(6, LogLevel.Information, "ZooKeeper state {Previous} -> {Current}")]
     public static partial void StateChanged(ILogger logger, ZooKeeperState previous, ZooKeeperState current);
 }

@@ -4,7 +4,7 @@ namespace Broker.ZooKeeper;
 /// Connection/session state of a <see cref="ZooKeeperClient"/>.
 /// Transitions: Disconnected (initial) → Connecting → Connected → Disconnected → Connecting → … ;
 /// Connecting → Expired (server reported the session gone) → Connecting (only with
-/// <see cref="ZooKeeperClientOptions.AutoReestablishSession"/>) ; any → Closed (terminal, after DisposeAsync).
+/// <see cref="ZooKeeperClientOptions.AutoReestablishSession"/>) ; Connecting → AuthFailed (terminal) ; any → Closed (terminal, after DisposeAsync).
 /// </summary>
 public enum ZooKeeperState
 {
@@ -19,6 +19,12 @@ public enum ZooKeeperState
 
     /// <summary>The servers expired the session: its ephemerals and watches are gone.</summary>
     Expired,
+
+    /// <summary>
+    /// The servers refused the SASL credentials (<see cref="ZooKeeperClientOptions.SaslCredentials"/>); terminal until
+    /// disposed, every operation fails with <see cref="AuthFailedException"/>.
+    /// </summary>
+    AuthFailed,
 
     /// <summary>The client was disposed; the session was closed.</summary>
     Closed,

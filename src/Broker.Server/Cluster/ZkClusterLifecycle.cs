@@ -42,6 +42,14 @@ public sealed partial class ZkClusterLifecycle(
         {
             await zk.ConnectAsync(ct).ConfigureAwait(false);
         }
+        catch (AuthFailedException ex)
+        {
+            var login = Security.ZooKeeper.ZooKeeperLogin.Of(config);
+            throw new ClusterStartupException(
+                $"ZooKeeper at {config.ZookeeperConnect} refused this broker's SASL credentials (user '{login?.Username}' of the " +
+                $"{Security.ZooKeeper.ZooKeeperLogin.ClientSection} section in {login?.JaasFile}): {ex.Message}. The password must match " +
+                $"user_{login?.Username} in the ZooKeeper server's JAAS Server section", ex);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             throw new ClusterStartupException(

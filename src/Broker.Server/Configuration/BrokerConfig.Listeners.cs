@@ -43,8 +43,6 @@ public sealed partial class BrokerConfig
                 $"add {listener.ListenerName}:PLAINTEXT (or another protocol) to listener.security.protocol.map");
         }
 
-        RefuseUnservedProtocols(listeners, map, listenersSetting);
-
         var advertisedSetting = Setting("advertised.listeners");
         var advertised = advertisedSetting.Value is null ? listeners : ParseEndpoints("advertised.listeners");
         var blamed = advertisedSetting.Value is null ? listenersSetting : advertisedSetting;
@@ -64,30 +62,6 @@ public sealed partial class BrokerConfig
 
         var interBroker = ResolveInterBrokerListener(advertised);
         return (listeners, advertised, map, interBroker);
-    }
-
-    /// <summary>
-    /// Security protocols a listener may not use yet: a listener declared secure is never bound as an open socket
-    /// (issue 14). Lifted protocol by protocol as each is served.
-    /// </summary>
-    private static readonly Dictionary<string, string> UnservedProtocols = new(StringComparer.Ordinal)
-    {
-        // TLS and SASL are each served and tested; their combination waits for its own end-to-end tests.
-        ["SASL_SSL"] = "SASL over TLS is not verified end to end yet (use SSL with mutual TLS, or SASL_PLAINTEXT)",
-    };
-
-    private static void RefuseUnservedProtocols(List<ListenerEndpoint> listeners, Dictionary<string, string> map, ResolvedSetting blamed)
-    {
-        foreach (var listener in listeners)
-        {
-            var protocol = map[listener.ListenerName];
-            if (UnservedProtocols.TryGetValue(protocol, out var why))
-            {
-                throw Invalid(blamed,
-                    $"is refused: listener {listener.ListenerName} uses {protocol}, and {why}; the broker would otherwise " +
-                    "accept unauthenticated plaintext connections on a port declared secure");
-            }
-        }
     }
 
     private string ResolveInterBrokerListener(IReadOnlyList<ListenerEndpoint> advertised)

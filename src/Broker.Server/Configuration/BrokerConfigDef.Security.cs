@@ -86,6 +86,9 @@ public static partial class BrokerConfigDef
     /// <summary>Why an unknown key is refused rather than ignored, or null when it is not a security setting.</summary>
     public static string? UnservedSecurityReason(string key)
     {
+        if (key.StartsWith("zookeeper.ssl.", StringComparison.Ordinal) || key.StartsWith("zookeeper.clientCnxnSocket", StringComparison.Ordinal))
+            return "TLS to ZooKeeper is not served (the broker's ZooKeeper client speaks plaintext only), so the " +
+                   "setting would be ignored; authenticate to ZooKeeper with SASL DIGEST-MD5 instead (a JAAS Client section, see docs/security.md)";
         if (key.StartsWith("listener.name.", StringComparison.Ordinal))
             return "per-listener settings (listener.name.<listener>.*) are not served; the setting would be ignored " +
                    "(set the ssl.* keys without the prefix; they apply to every SSL listener)";

@@ -21,10 +21,10 @@ public static partial class BrokerConfigDef
         Int("zookeeper.max.in.flight.requests", "10", AtLeast(1), High,
             "Unanswered requests the broker may have outstanding with ZooKeeper."),
         Bool("zookeeper.set.acl", "false", High,
-            "Create znodes with secure ACLs (requires an authenticated ZooKeeper session).") with
-        {
-            RefusedReason = "secured ZooKeeper (znode ACLs, SASL or TLS to ZooKeeper) is not served yet; the znodes would stay open to anyone",
-        },
+            "Create znodes with secure ACLs: the broker's SASL identity may change them, anyone may read them (except SCRAM " +
+            "credentials and broker configs, readable by the broker only). Requires ZooKeeper credentials: a JAAS file " +
+            "with a Client section (DigestLoginModule username/password) named by BROKER_JAAS_CONFIG or by " +
+            "-Djava.security.auth.login.config in KAFKA_OPTS; start-up is refused without them."),
         Long("broker.metadata.reconcile.interval.ms", "30000", AtLeast(0), Low,
             "Not a Kafka setting. How often a broker re-reads the cluster layout from ZooKeeper even when no watch fired, " +
             "warns about any hosted partition whose role or leader epoch drifted and repairs it, in milliseconds " +

@@ -50,7 +50,8 @@ internal sealed partial class ZooKeeperConnection
 
     /// <summary>
     /// Opens a TCP connection and performs the ConnectRequest/ConnectResponse handshake within
-    /// <paramref name="timeout"/>. The caller inspects <see cref="ConnectResult.TimeoutMs"/> for expiry; when the
+    /// <paramref name="timeout"/>, then, with <paramref name="sasl"/>, the SASL authentication (see
+    /// <see cref="AuthenticateAsync"/>). The caller inspects <see cref="ConnectResult.TimeoutMs"/> for expiry; when the
     /// session expired the returned connection is already closed.
     /// </summary>
     public static async Task<(ZooKeeperConnection Connection, ConnectResult Result)> OpenAsync(
@@ -59,6 +60,7 @@ internal sealed partial class ZooKeeperConnection
         TimeSpan timeout,
         IConnectionOwner owner,
         ILogger logger,
+        ZooKeeperSaslCredentials? sasl,
         CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -87,6 +89,11 @@ internal sealed partial class ZooKeeperConnection
             }
             else
             {
+                if (sasl is not null)
+                {
+                    await AuthenticateAsync(socket, sasl, owner, attempt.Token).ConfigureAwait(false);
+                }
+
                 connection.Start();
             }
 

@@ -8,14 +8,14 @@ namespace Broker.ZooKeeper;
 /// </summary>
 internal static class MultiCodec
 {
-    public static void WriteRequest(JuteWriter writer, IReadOnlyList<ZooKeeperOp> ops, string chroot)
+    public static void WriteRequest(JuteWriter writer, IReadOnlyList<ZooKeeperOp> ops, string chroot, Func<string, IReadOnlyList<ZooKeeperAcl>> acls)
     {
         foreach (var op in ops)
         {
             writer.WriteInt(op.OpCode);
             writer.WriteBool(false);
             writer.WriteInt(-1);
-            op.WriteBody(writer, ZooKeeperPath.ToServer(chroot, op.Path));
+            op.WriteBody(writer, ZooKeeperPath.ToServer(chroot, op.Path), acls);
         }
 
         writer.WriteInt(-1);

@@ -25,17 +25,18 @@ public abstract record ZooKeeperOp(string Path)
 
     internal bool IsSequential => this is CreateOp { Mode: CreateMode.PersistentSequential or CreateMode.EphemeralSequential };
 
-    internal abstract void WriteBody(JuteWriter writer, string serverPath);
+    /// <param name="acls">The ACL of a created node, by client-relative path.</param>
+    internal abstract void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<ZooKeeperAcl>> acls);
 
     public sealed record CreateOp(string Path, ReadOnlyMemory<byte> Data, CreateMode Mode) : ZooKeeperOp(Path)
     {
         internal override int OpCode => Protocol.OpCode.Create;
 
-        internal override void WriteBody(JuteWriter writer, string serverPath)
+        internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<ZooKeeperAcl>> acls)
         {
             writer.WriteString(serverPath);
             writer.WriteBuffer(Data.Span);
-            OpenAcl.Write(writer);
+            AclCodec.Write(writer, acls(Path));
             writer.WriteInt((int)Mode);
         }
     }
@@ -44,7 +45,7 @@ public abstract record ZooKeeperOp(string Path)
     {
         internal override int OpCode => Protocol.OpCode.Delete;
 
-        internal override void WriteBody(JuteWriter writer, string serverPath)
+        internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<ZooKeeperAcl>> acls)
         {
             writer.WriteString(serverPath);
             writer.WriteInt(Version);
@@ -55,7 +56,7 @@ public abstract record ZooKeeperOp(string Path)
     {
         internal override int OpCode => Protocol.OpCode.SetData;
 
-        internal override void WriteBody(JuteWriter writer, string serverPath)
+        internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<ZooKeeperAcl>> acls)
         {
             writer.WriteString(serverPath);
             writer.WriteBuffer(Data.Span);
@@ -67,7 +68,7 @@ public abstract record ZooKeeperOp(string Path)
     {
         internal override int OpCode => Protocol.OpCode.Check;
 
-        internal override void WriteBody(JuteWriter writer, string serverPath)
+        internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<ZooKeeperAcl>> acls)
         {
             writer.WriteString(serverPath);
             writer.WriteInt(Version);

@@ -13,7 +13,9 @@ internal static class OpCode
     public const int GetChildren2 = 12;
     public const int Check = 13;
     public const int Multi = 14;
+    public const int GetAcl = 6;
     public const int SetWatches = 101;
+    public const int Sasl = 102;
     public const int CloseSession = -11;
     public const int Error = -1;
 }

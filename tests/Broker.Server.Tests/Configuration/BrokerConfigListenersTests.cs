@@ -64,13 +64,14 @@ public sealed class BrokerConfigListenersTests
     }
 
     [Test]
-    public void SaslSslListener_IsRefusedUntilTlsIsServed_WithFileLineAndReason()
+    public void SaslSslListener_WithMechanismsAndKeyStore_IsAccepted()
     {
-        var e = BuildFails("broker.id=1\nlisteners=INTERNAL://:9093,EXTERNAL://:9092\n" +
+        var config = Build("listeners=INTERNAL://:9093,EXTERNAL://:9092\n" +
                            "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL\n" +
-                           "inter.broker.listener.name=INTERNAL");
-        Assert.That(e.Message, Does.StartWith("server.properties:2: listeners = 'INTERNAL://:9093,EXTERNAL://:9092' is refused: " +
-                                              "listener EXTERNAL uses SASL_SSL, and SASL over TLS is not verified end to end yet"));
+                           "inter.broker.listener.name=INTERNAL\nsasl.enabled.mechanisms=PLAIN\n" +
+                           "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_alice=\"a\";\n" +
+                           "ssl.keystore.type=PEM\nssl.keystore.key=x\nssl.keystore.certificate.chain=y");
+        Assert.That(config.ListenerSecurityProtocolMap["EXTERNAL"], Is.EqualTo("SASL_SSL"));
     }
 
     [Test]

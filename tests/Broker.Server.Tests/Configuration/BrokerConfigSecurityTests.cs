@@ -9,7 +9,6 @@ public sealed class BrokerConfigSecurityTests
     [TestCase("authorizer.class.name=kafka.security.authorizer.AclAuthorizer", "authorizer.class.name", "authorization is not served yet")]
     [TestCase("super.users=User:admin", "super.users", "authorization is not served yet")]
     [TestCase("allow.everyone.if.no.acl.found=true", "allow.everyone.if.no.acl.found", "authorization is not served yet")]
-    [TestCase("zookeeper.set.acl=true", "zookeeper.set.acl", "secured ZooKeeper")]
     [TestCase("ssl.principal.mapping.rules=RULE:^CN=(.*?),.*$/$1/", "ssl.principal.mapping.rules", "only DEFAULT is served")]
     public void UnservedSecuritySetting_IsRefused_WithFileLineAndReason(string line, string key, string reason)
     {
@@ -19,7 +18,8 @@ public sealed class BrokerConfigSecurityTests
 
     [TestCase("listener.name.external.ssl.keystore.location=/k.p12", "per-listener settings")]
     [TestCase("ssl.keymanager.algorithm=SunX509", "security setting this broker does not serve")]
-    [TestCase("zookeeper.ssl.client.enable=true", "security setting this broker does not serve")]
+    [TestCase("zookeeper.ssl.client.enable=true", "TLS to ZooKeeper is not served")]
+    [TestCase("zookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty", "TLS to ZooKeeper is not served")]
     [TestCase("sasl.server.callback.handler.class=x.Y", "security setting this broker does not serve")]
     public void UnknownSecurityKey_IsRefused_NotIgnored(string line, string reason)
     {

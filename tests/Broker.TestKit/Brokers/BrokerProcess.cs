@@ -36,6 +36,9 @@ public sealed class BrokerProcess : IDisposable
 
     public int BrokerId { get; }
 
+    /// <summary>Extra environment variables of the broker process (e.g. BROKER_JAAS_CONFIG), applied at each start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public int Port { get; }
 
     public string BootstrapServers => $"127.0.0.1:{Port}";
@@ -88,6 +91,7 @@ public sealed class BrokerProcess : IDisposable
         foreach (var a in extraArgs) psi.ArgumentList.Add(a);
         psi.Environment["BROKER_LOG_DIR"] = Path.Combine(_home.Path, "logs");
         psi.Environment["BROKER_HOME"] = RepoPaths.Root;
+        foreach (var (name, value) in Environment) psi.Environment[name] = value;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var output = _output;
         int mark = output.BeginStart(++_starts);

@@ -18,12 +18,15 @@ internal sealed class ZooKeeperProcess
     private readonly ZooKeeperInstallation _installation;
     private readonly string _configPath;
     private readonly string _logPath;
+    private readonly IReadOnlyList<string> _jvmFlags;
     private readonly Lock _logGate = new();
     private Process? _process;
 
-    public ZooKeeperProcess(ZooKeeperInstallation installation, string configPath, int clientPort)
+    /// <param name="jvmFlags">Extra JVM options placed before the class path (e.g. <c>-Djava.security.auth.login.config=...</c>).</param>
+    public ZooKeeperProcess(ZooKeeperInstallation installation, string configPath, int clientPort, IReadOnlyList<string>? jvmFlags = null)
     {
         _installation = installation;
+        _jvmFlags = jvmFlags ?? [];
         _configPath = configPath;
         _logPath = Path.Combine(Path.GetDirectoryName(configPath)!, "zookeeper.log");
         ClientPort = clientPort;
@@ -47,14 +50,16 @@ internal sealed class ZooKeeperProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                     "-Dzookeeper.admin.enableServer=false",
-                     "-cp", _installation.ClassPath,
-                     "org.apache.zookeeper.server.quorum.QuorumPeerMain", _configPath,
-                 })
+        string[] arguments =
+        [
+            "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dzookeeper.admin.enableServer=false",
+            .. _jvmFlags,
+            "-cp", _installation.ClassPath,
+            "org.apache.zookeeper.server.quorum.QuorumPeerMain", _configPath,
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }

@@ -31,7 +31,18 @@ public sealed class ZooKeeperServer : IDisposable, IAsyncDisposable
 
     /// <summary>Starts a server and waits until it serves requests.</summary>
     /// <exception cref="InvalidOperationException">ZooKeeper or Java is not installed (the message says how to fix it).</exception>
-    public static async Task<ZooKeeperServer> LaunchAsync(CancellationToken cancellationToken = default)
+    public static Task<ZooKeeperServer> LaunchAsync(CancellationToken cancellationToken = default) =>
+        LaunchAsync(saslUsers: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a server that authenticates clients with SASL DIGEST-MD5 (as a secured Kafka deployment's ZooKeeper):
+    /// a JAAS file with a <c>Server</c> section (<c>DigestLoginModule</c>, one <c>user_&lt;name&gt;</c> per entry of
+    /// <paramref name="saslUsers"/>) named by <c>-Djava.security.auth.login.config</c>, and
+    /// <c>authProvider.1=...SASLAuthenticationProvider</c> in zoo.cfg. Unauthenticated clients may still connect
+    /// (ZooKeeper's default); ACLs decide what they may do.
+    /// </summary>
+    /// <param name="saslUsers">User name → password; null for a server without SASL.</param>
+    public static async Task<ZooKeeperServer> LaunchAsync(IReadOnlyDictionary<string, string>? saslUsers, CancellationToken cancellationToken = default)
     {
         var installation = ZooKeeperInstallation.Locate();
         var directory = Path.Combine(Path.GetTempPath(), "zk-" + Guid.NewGuid().ToString("N")[..12]);
@@ -39,8 +50,19 @@ public sealed class ZooKeeperServer : IDisposable, IAsyncDisposable
         System.IO.Directory.CreateDirectory(dataDirectory);
         var port = FreeTcpPorts.Allocate(1)[0];
         var configPath = Path.Combine(directory, "zoo.cfg");
-        File.WriteAllText(configPath, ZooKeeperConfig.Render(dataDirectory, port, servers: null));
-        var server = new ZooKeeperServer(directory, new ZooKeeperProcess(installation, configPath, port));
+        var config = ZooKeeperConfig.Render(dataDirectory, port, servers: null);
+        List<string> jvmFlags = [];
+        if (saslUsers is not null)
+        {
+            var jaasPath = Path.Combine(directory, "zookeeper_jaas.conf");
+            var users = string.Concat(saslUsers.Select(u => $"\n    user_{u.Key}=\"{u.Value}\""));
+            File.WriteAllText(jaasPath, $"Server {{\n  org.apache.zookeeper.server.auth.DigestLoginModule required{users};\n}};\n");
+            config += "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n";
+            jvmFlags.Add("-Djava.security.auth.login.config=" + jaasPath);
+        }
+
+        File.WriteAllText(configPath, config);
+        var server = new ZooKeeperServer(directory, new ZooKeeperProcess(installation, configPath, port, jvmFlags));
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
