@@ -18,6 +18,7 @@ internal static class Program
         ["delete-records"] = args => new DeleteRecords.DeleteRecordsCommand().RunAsync(args),
         ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
         ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
+        ["log-dirs"] = args => new LogDirs.LogDirsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)
