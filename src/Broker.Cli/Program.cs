@@ -19,6 +19,7 @@ internal static class Program
         ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
         ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
         ["log-dirs"] = args => new LogDirs.LogDirsCommand().RunAsync(args),
+        ["get-offsets"] = args => new GetOffsets.GetOffsetsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)
