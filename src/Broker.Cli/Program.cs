@@ -20,6 +20,7 @@ internal static class Program
         ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
         ["log-dirs"] = args => new LogDirs.LogDirsCommand().RunAsync(args),
         ["get-offsets"] = args => new GetOffsets.GetOffsetsCommand().RunAsync(args),
+        ["broker-api-versions"] = args => new ApiVersions.BrokerApiVersionsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)
