@@ -21,6 +21,7 @@ internal static class Program
         ["log-dirs"] = args => new LogDirs.LogDirsCommand().RunAsync(args),
         ["get-offsets"] = args => new GetOffsets.GetOffsetsCommand().RunAsync(args),
         ["broker-api-versions"] = args => new ApiVersions.BrokerApiVersionsCommand().RunAsync(args),
+        ["dump-log"] = args => new DumpLog.DumpLogCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)
