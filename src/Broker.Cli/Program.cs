@@ -3,7 +3,7 @@ using Broker.Cli.CommandLine;
 namespace Broker.Cli;
 
 /// <summary>
-/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records|leader-election ARGS</c>.
+/// The broker's command-line tools in one executable: <c>Broker.Cli TOOL ARGS</c>, TOOL one of the keys of <see cref="Tools"/>.
 /// Each tool mirrors its Kafka 3.6 namesake (options, output text, exit codes); the bin/*.sh and bin/*.ps1 wrappers
 /// pick the tool.
 /// </summary>
