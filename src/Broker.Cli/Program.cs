@@ -3,7 +3,7 @@ using Broker.Cli.CommandLine;
 namespace Broker.Cli;
 
 /// <summary>
-/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records|leader-election|configs|reassign-partitions ARGS</c>.
+/// The broker's command-line tools in one executable: <c>Broker.Cli TOOL ARGS</c>, TOOL one of the keys of <see cref="Tools"/>.
 /// Each tool mirrors its Kafka 3.6 namesake (options, output text, exit codes); the bin/*.sh and bin/*.ps1 wrappers
 /// pick the tool.
 /// </summary>
@@ -19,6 +19,10 @@ internal static class Program
         ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
         ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
         ["reassign-partitions"] = args => new ReassignPartitions.ReassignPartitionsCommand().RunAsync(args),
+        ["log-dirs"] = args => new LogDirs.LogDirsCommand().RunAsync(args),
+        ["get-offsets"] = args => new GetOffsets.GetOffsetsCommand().RunAsync(args),
+        ["broker-api-versions"] = args => new ApiVersions.BrokerApiVersionsCommand().RunAsync(args),
+        ["dump-log"] = args => new DumpLog.DumpLogCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -166,6 +166,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
+        services.AddSingleton<IRequestHandler, DescribeLogDirsHandler>();
         services.AddSingleton(new PartitionCountLimit());
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();

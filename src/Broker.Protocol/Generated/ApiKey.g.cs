@@ -33,6 +33,7 @@ public enum ApiKey : short
     OffsetForLeaderEpoch = 23,
     DescribeConfigs = 32,
     AlterConfigs = 33,
+    DescribeLogDirs = 35,
     SaslAuthenticate = 36,
     CreatePartitions = 37,
     DeleteGroups = 42,

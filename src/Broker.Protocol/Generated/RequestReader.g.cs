@@ -43,6 +43,7 @@ public static class RequestReader
             ApiKey.OffsetForLeaderEpoch => global::Broker.Protocol.Messages.OffsetForLeaderEpochRequest.Read(ref reader, version),
             ApiKey.DescribeConfigs => global::Broker.Protocol.Messages.DescribeConfigsRequest.Read(ref reader, version),
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsRequest.Read(ref reader, version),
+            ApiKey.DescribeLogDirs => global::Broker.Protocol.Messages.DescribeLogDirsRequest.Read(ref reader, version),
             ApiKey.SaslAuthenticate => global::Broker.Protocol.Messages.SaslAuthenticateRequest.Read(ref reader, version),
             ApiKey.CreatePartitions => global::Broker.Protocol.Messages.CreatePartitionsRequest.Read(ref reader, version),
             ApiKey.DeleteGroups => global::Broker.Protocol.Messages.DeleteGroupsRequest.Read(ref reader, version),

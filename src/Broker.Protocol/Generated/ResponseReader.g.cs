@@ -43,6 +43,7 @@ public static class ResponseReader
             ApiKey.OffsetForLeaderEpoch => global::Broker.Protocol.Messages.OffsetForLeaderEpochResponse.Read(ref reader, version),
             ApiKey.DescribeConfigs => global::Broker.Protocol.Messages.DescribeConfigsResponse.Read(ref reader, version),
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsResponse.Read(ref reader, version),
+            ApiKey.DescribeLogDirs => global::Broker.Protocol.Messages.DescribeLogDirsResponse.Read(ref reader, version),
             ApiKey.SaslAuthenticate => global::Broker.Protocol.Messages.SaslAuthenticateResponse.Read(ref reader, version),
             ApiKey.CreatePartitions => global::Broker.Protocol.Messages.CreatePartitionsResponse.Read(ref reader, version),
             ApiKey.DeleteGroups => global::Broker.Protocol.Messages.DeleteGroupsResponse.Read(ref reader, version),
