@@ -167,6 +167,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
         services.AddSingleton<IRequestHandler, DescribeLogDirsHandler>();
+        services.AddSingleton<IRequestHandler, WriteTxnMarkersHandler>();
         services.AddSingleton(new PartitionCountLimit());
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();

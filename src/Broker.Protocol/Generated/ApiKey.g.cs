@@ -31,6 +31,7 @@ public enum ApiKey : short
     DeleteRecords = 21,
     InitProducerId = 22,
     OffsetForLeaderEpoch = 23,
+    WriteTxnMarkers = 27,
     DescribeConfigs = 32,
     AlterConfigs = 33,
     DescribeLogDirs = 35,

@@ -41,6 +41,7 @@ public static class RequestReader
             ApiKey.DeleteRecords => global::Broker.Protocol.Messages.DeleteRecordsRequest.Read(ref reader, version),
             ApiKey.InitProducerId => global::Broker.Protocol.Messages.InitProducerIdRequest.Read(ref reader, version),
             ApiKey.OffsetForLeaderEpoch => global::Broker.Protocol.Messages.OffsetForLeaderEpochRequest.Read(ref reader, version),
+            ApiKey.WriteTxnMarkers => global::Broker.Protocol.Messages.WriteTxnMarkersRequest.Read(ref reader, version),
             ApiKey.DescribeConfigs => global::Broker.Protocol.Messages.DescribeConfigsRequest.Read(ref reader, version),
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsRequest.Read(ref reader, version),
             ApiKey.DescribeLogDirs => global::Broker.Protocol.Messages.DescribeLogDirsRequest.Read(ref reader, version),

@@ -41,6 +41,7 @@ public static class ResponseReader
             ApiKey.DeleteRecords => global::Broker.Protocol.Messages.DeleteRecordsResponse.Read(ref reader, version),
             ApiKey.InitProducerId => global::Broker.Protocol.Messages.InitProducerIdResponse.Read(ref reader, version),
             ApiKey.OffsetForLeaderEpoch => global::Broker.Protocol.Messages.OffsetForLeaderEpochResponse.Read(ref reader, version),
+            ApiKey.WriteTxnMarkers => global::Broker.Protocol.Messages.WriteTxnMarkersResponse.Read(ref reader, version),
             ApiKey.DescribeConfigs => global::Broker.Protocol.Messages.DescribeConfigsResponse.Read(ref reader, version),
             ApiKey.AlterConfigs => global::Broker.Protocol.Messages.AlterConfigsResponse.Read(ref reader, version),
             ApiKey.DescribeLogDirs => global::Broker.Protocol.Messages.DescribeLogDirsResponse.Read(ref reader, version),

@@ -33,7 +33,7 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
         var response = new ProduceResponse();
         List<PendingAck>? pending = null;
         bool acksValid = request.Acks is -1 or 0 or 1;
-        bool transactional = HasTransactionalBatch(request);
+        bool transactional = request.TransactionalId is null && HasTransactionalBatch(request);
         var last = LastEntries(request);
         foreach (var topic in request.TopicData)
         {
