@@ -3,7 +3,7 @@ using Broker.Cli.CommandLine;
 namespace Broker.Cli;
 
 /// <summary>
-/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records|leader-election ARGS</c>.
+/// The broker's command-line tools in one executable: <c>Broker.Cli topics|console-producer|console-consumer|consumer-groups|delete-records|leader-election|configs|acls ARGS</c>.
 /// Each tool mirrors its Kafka 3.6 namesake (options, output text, exit codes); the bin/*.sh and bin/*.ps1 wrappers
 /// pick the tool.
 /// </summary>
@@ -18,6 +18,7 @@ internal static class Program
         ["delete-records"] = args => new DeleteRecords.DeleteRecordsCommand().RunAsync(args),
         ["leader-election"] = args => new LeaderElection.LeaderElectionCommand().RunAsync(args),
         ["configs"] = args => new Configs.ConfigsCommand().RunAsync(args),
+        ["acls"] = args => new Acls.AclsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -1,5 +1,6 @@
 using Broker.Coordination;
 using Broker.Coordination.Acls;
+using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Security.Authorization;
 
@@ -34,7 +35,7 @@ public sealed class DisabledAclAdmin : IAclAdmin
 }
 
 /// <summary>The ZooKeeper store: <see cref="AclCache"/> for reads, <see cref="KafkaZkStore.UpdateAclsAsync"/> for writes.</summary>
-public sealed class ZkAclAdmin(KafkaZkStore store, AclCache cache) : IAclAdmin
+public sealed partial class ZkAclAdmin(KafkaZkStore store, AclCache cache, ILogger<ZkAclAdmin> logger) : IAclAdmin
 {
     public bool Enabled => true;
 
@@ -49,6 +50,7 @@ public sealed class ZkAclAdmin(KafkaZkStore store, AclCache cache) : IAclAdmin
             IReadOnlyList<AclEntry> after = [];
             await store.UpdateAclsAsync(group.Key, current => after = current.Concat(added).Distinct().ToList(), ct).ConfigureAwait(false);
             cache.Apply(group.Key, after.ToList());
+            LogAdded(group.Key.ToString(), string.Join(", ", added));
         }
     }
 
@@ -62,8 +64,15 @@ public sealed class ZkAclAdmin(KafkaZkStore store, AclCache cache) : IAclAdmin
                 current => after = current.Where(e => !filter.MatchesEntry(e)).ToList(), ct).ConfigureAwait(false);
             removed.AddRange(before.Where(filter.MatchesEntry).Select(e => new AclBinding(pattern, e)));
             cache.Apply(pattern, after.ToList());
+            if (removed.Count > 0) LogRemoved(pattern.ToString(), string.Join(", ", before.Where(filter.MatchesEntry)));
         }
 
         return removed;
     }
+
+    [LoggerMessage(3610, LogLevel.Information, "Added ACLs for resource `{Resource}`: {Entries}")]
+    private partial void LogAdded(string resource, string entries);
+
+    [LoggerMessage(3611, LogLevel.Information, "Removed ACLs from resource `{Resource}`: {Entries}")]
+    private partial void LogRemoved(string resource, string entries);
 }
