@@ -23,6 +23,7 @@ internal static class Program
         ["get-offsets"] = args => new GetOffsets.GetOffsetsCommand().RunAsync(args),
         ["broker-api-versions"] = args => new ApiVersions.BrokerApiVersionsCommand().RunAsync(args),
         ["dump-log"] = args => new DumpLog.DumpLogCommand().RunAsync(args),
+        ["acls"] = args => new Acls.AclsCommand().RunAsync(args),
     };
 
     public static async Task<int> Main(string[] args)

@@ -12,6 +12,7 @@ using Broker.Server.Partitions;
 using Broker.Server.Producers;
 using Broker.Server.Requests;
 using Broker.Server.Security;
+using Broker.Server.Security.Authorization;
 using Broker.Server.Topics;
 using Broker.Storage.Log;
 using Broker.ZooKeeper;
@@ -78,6 +79,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IProducerIdBlockSource>(sp => new ZkProducerIdBlockSource(sp.GetRequiredService<KafkaZkStore>(), config.BrokerId));
         services.AddSingleton<UserConfigCache>();
         services.AddSingleton<IScramCredentialStore, ZkScramCredentialStore>();
+        if (config.AuthorizerEnabled)
+        {
+            services.AddSingleton<Broker.Coordination.Acls.AclCache>();
+            services.AddSingleton<IAuthorizer>(sp => new AclAuthorizer(() => sp.GetRequiredService<Broker.Coordination.Acls.AclCache>().Snapshot,
+                config.SuperUsers, config.AllowEveryoneIfNoAclFound));
+            services.AddSingleton<IAclAdmin, ZkAclAdmin>();
+        }
     }
 
     /// <summary>
@@ -196,6 +204,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, SaslAuthenticateHandler>();
         services.AddSingleton<IRequestHandler, DescribeUserScramCredentialsHandler>();
         services.AddSingleton<IRequestHandler, AlterUserScramCredentialsHandler>();
+        services.TryAddSingleton<IAuthorizer>(AllowAllAuthorizer.Instance);
+        services.TryAddSingleton<IAclAdmin, DisabledAclAdmin>();
+        services.AddSingleton<IRequestHandler, DescribeAclsHandler>();
+        services.AddSingleton<IRequestHandler, CreateAclsHandler>();
+        services.AddSingleton<IRequestHandler, DeleteAclsHandler>();
         services.AddSingleton<SaslListeners>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(sp => new KafkaConnectionHandler(
@@ -203,7 +216,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<ILogger<KafkaConnectionHandler>>(),
             config.SocketRequestReceiveTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(config.SocketRequestReceiveTimeoutMs),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<BrokerMetrics>(),
-            SaslFor(sp.GetRequiredService<SaslListeners>())));
+            SaslFor(sp.GetRequiredService<SaslListeners>()), sp.GetRequiredService<IAuthorizer>()));
         services.TryAddSingleton(new ProcessHalt());
         services.AddSingleton<BrokerServer>();
         // The metrics endpoint starts first and stops last (hosted services stop in reverse order), so readiness is

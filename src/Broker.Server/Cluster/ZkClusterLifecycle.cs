@@ -32,7 +32,8 @@ public sealed partial class ZkClusterLifecycle(
     BrokerRegistration registration,
     ControlledShutdown controlledShutdown,
     ILogger<ZkClusterLifecycle> logger,
-    UserConfigCache? users = null) : IClusterLifecycle
+    UserConfigCache? users = null,
+    Broker.Coordination.Acls.AclCache? acls = null) : IClusterLifecycle
 {
     public string Description => $"ZooKeeper {config.ZookeeperConnect}";
 
@@ -61,6 +62,8 @@ public sealed partial class ZkClusterLifecycle(
         metadata.ClusterId = await store.GetOrCreateClusterIdAsync(KafkaUuid.NewRandom().ToString(), ct).ConfigureAwait(false);
         // SCRAM credentials: every one is known before the listeners open.
         if (users is not null) await users.StartAsync(ct).ConfigureAwait(false);
+        // ACLs (authorizer.class.name): every one is known before the listeners open, so no request is judged without them.
+        if (acls is not null) await acls.StartAsync(ct).ConfigureAwait(false);
         LogConnected(config.ZookeeperConnect ?? "", zk.SessionId, metadata.ClusterId);
     }
 
@@ -103,6 +106,7 @@ public sealed partial class ZkClusterLifecycle(
         await controllerChannel.DisposeAsync().ConfigureAwait(false);
         await metadata.DisposeAsync().ConfigureAwait(false);
         if (users is not null) await users.DisposeAsync().ConfigureAwait(false);
+        if (acls is not null) await acls.DisposeAsync().ConfigureAwait(false);
         // Last: /controller and /brokers/ids/<id> vanish with the session, and another broker takes over at once.
         await zk.DisposeAsync().ConfigureAwait(false);
         LogSessionClosed(config.BrokerId);

@@ -16,6 +16,7 @@ public sealed partial class BrokerConfig
         (Listeners, AdvertisedListeners, ListenerSecurityProtocolMap, InterBrokerListenerName) = ResolveListeners();
         ValidateConnectionLimits();
         ValidateSasl();
+        ValidateAuthorizer();
     }
 
     /// <summary>

@@ -10,8 +10,8 @@ public static partial class BrokerConfigDef
     public static IReadOnlyList<string> TlsProtocols => ["TLSv1.2", "TLSv1.3"];
 
 
-    private const string AuthorizationNotServed =
-        "authorization is not served yet: every client may do everything, so the broker does not start as if it were protected";
+    /// <summary>The authorizer class names served: Kafka's ZooKeeper-mode ACL authorizer (current and pre-2.4 name).</summary>
+    public static IReadOnlyList<string> ServedAuthorizers => ["kafka.security.authorizer.AclAuthorizer", "kafka.security.auth.SimpleAclAuthorizer"];
 
     private static IEnumerable<ConfigKey> Security() =>
     [
@@ -62,12 +62,15 @@ public static partial class BrokerConfigDef
             "SASL mechanisms offered to clients, comma-separated."),
         Str("sasl.mechanism.inter.broker.protocol", "GSSAPI", NonEmpty, Medium,
             "SASL mechanism used between brokers."),
-        Str("authorizer.class.name", "", null, High,
-            "The authorizer; empty means none (every client may do everything).") with { RefusedReason = AuthorizationNotServed },
+        Str("authorizer.class.name", "", AuthorizerClass, High,
+            "The authorizer; empty means none (every client may do everything). kafka.security.authorizer.AclAuthorizer " +
+            "(or its old name kafka.security.auth.SimpleAclAuthorizer): ACLs stored in ZooKeeper as Kafka stores them " +
+            "(needs zookeeper.connect); any other class is refused."),
         Str("super.users", null, null, Medium,
-            "Principals allowed everything by the authorizer, semicolon-separated.") with { RefusedReason = AuthorizationNotServed },
+            "Principals allowed everything by the authorizer, semicolon-separated (User:admin;User:broker). The brokers' " +
+            "own principal must be one (or have ClusterAction on the cluster) for replication and the controller's requests."),
         Bool("allow.everyone.if.no.acl.found", "false", Medium,
-            "Whether the authorizer allows access to a resource that has no ACL.") with { RefusedReason = AuthorizationNotServed },
+            "Whether the authorizer allows access to a resource that has no ACL."),
         Str("principal.builder.class", null, null, Low,
             "Class that builds principals from TLS or SASL sessions.") with
         {
@@ -96,6 +99,11 @@ public static partial class BrokerConfigDef
             ? "is a security setting this broker does not serve; it would be ignored, so the broker does not start (remove it)"
             : null;
     }
+
+    private static ConfigValidator AuthorizerClass =>
+        Custom($"empty or {string.Join(" or ", ServedAuthorizers)}", v =>
+            (string)v is "" || ServedAuthorizers.Contains((string)v) ? null
+                : $"is refused: only Kafka's ZooKeeper ACL authorizer ({ServedAuthorizers[0]}) is served; another authorizer would be ignored");
 
     private static ConfigValidator TlsProtocolList =>
         Custom(string.Join(", ", TlsProtocols), v =>

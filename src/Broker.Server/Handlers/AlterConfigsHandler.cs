@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
@@ -21,8 +22,10 @@ public sealed class AlterConfigsHandler(ITopicAdmin admin, IBrokerConfigAdmin br
         foreach (var resource in request.Resources)
         {
             var changes = resource.Configs.Select(c => new TopicConfigChange(c.Name, ConfigOperation.Set, c.Value)).ToList();
-            var (error, message) = await IncrementalAlterConfigsHandler.AlterAsync(admin, brokers, resource.ResourceType, resource.ResourceName,
-                changes, replaceAll: true, request.ValidateOnly);
+            var (error, message) = DescribeConfigsHandler.Denied(context, AclOperation.AlterConfigs, resource.ResourceType, resource.ResourceName) is { } denied
+                ? (denied, denied.Message())
+                : await IncrementalAlterConfigsHandler.AlterAsync(admin, brokers, resource.ResourceType, resource.ResourceName,
+                    changes, replaceAll: true, request.ValidateOnly);
             response.Responses.Add(new AlterConfigsResponse.AlterConfigsResourceResponse
             {
                 ErrorCode = (short)error, ErrorMessage = message, ResourceType = resource.ResourceType, ResourceName = resource.ResourceName,

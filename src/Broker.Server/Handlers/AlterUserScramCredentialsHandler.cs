@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Coordination.Scram;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
@@ -30,7 +31,9 @@ public sealed class AlterUserScramCredentialsHandler(IScramCredentialStore store
         {
             var result = new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult { User = group.Key };
             response.Results.Add(result);
-            var (error, message) = Validate(group.Key, group.ToList(), existing);
+            var (error, message) = !context.IsAllowedOnCluster(AclOperation.Alter) // Kafka: Alter on the cluster
+                ? (ErrorCode.ClusterAuthorizationFailed, ErrorCode.ClusterAuthorizationFailed.Message())
+                : Validate(group.Key, group.ToList(), existing);
             if (error == ErrorCode.None && !store.IsAvailable)
                 (error, message) = (ErrorCode.UnsupportedVersion, "SCRAM credentials need ZooKeeper (zookeeper.connect)");
             if (error != ErrorCode.None)

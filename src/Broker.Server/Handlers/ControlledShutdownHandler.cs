@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Coordination.Controller;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
@@ -17,7 +18,9 @@ public sealed class ControlledShutdownHandler(KafkaController controller) : Requ
     public override ApiKey ApiKey => ApiKey.ControlledShutdown;
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, ControlledShutdownRequest request) =>
-        await AnswerAsync(controller, request.BrokerId, request.BrokerEpoch, context.Aborted).ConfigureAwait(false);
+        !context.IsAllowedOnCluster(AclOperation.ClusterAction) // Kafka: only brokers (ClusterAction on the cluster)
+            ? new ControlledShutdownResponse { ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed }
+            : await AnswerAsync(controller, request.BrokerId, request.BrokerEpoch, context.Aborted).ConfigureAwait(false);
 
     /// <summary>Runs the request on <paramref name="controller"/> and maps its outcome to a response (also used in-process).</summary>
     public static async Task<ControlledShutdownResponse> AnswerAsync(KafkaController controller, int brokerId, long brokerEpoch, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Requests;
@@ -22,6 +23,8 @@ public sealed class CreatePartitionsHandler(ITopicAdmin admin, PartitionCountLim
         {
             var (error, message) = duplicates.Contains(topic.Name)
                 ? (ErrorCode.InvalidRequest, "Duplicate topic in request.")
+                : !context.IsAllowed(AclOperation.Alter, AclResourceType.Topic, topic.Name)
+                ? (ErrorCode.TopicAuthorizationFailed, "Authorization failed.")
                 : limit.Check(topic.Count) is { } tooMany
                 ? (ErrorCode.InvalidPartitions, tooMany)
                 : await admin.CreatePartitionsAsync(topic.Name, topic.Count,

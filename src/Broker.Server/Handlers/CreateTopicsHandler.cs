@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
@@ -28,6 +29,8 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
         var response = new CreateTopicsResponse();
         var pending = new List<(CreateTopicsResponse.CreatableTopicResult Result, TopicCreation Outcome)>();
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        // Kafka: Create on the cluster allows every topic, else Create on each topic.
+        bool clusterCreate = context.IsAllowedOnCluster(AclOperation.Create);
         foreach (var topic in request.Topics)
         {
             var result = new CreateTopicsResponse.CreatableTopicResult { Name = topic.Name, NumPartitions = -1, ReplicationFactor = -1 };
@@ -35,6 +38,14 @@ public sealed class CreateTopicsHandler(ITopicAdmin admin, PartitionCountLimit l
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;
                 result.ErrorMessage = $"Create topics request from client `{context.ClientId}` contains multiple entries for the following topics: {topic.Name}";
+                response.Topics.Add(result);
+                continue;
+            }
+
+            if (!clusterCreate && !context.IsAllowed(AclOperation.Create, AclResourceType.Topic, topic.Name))
+            {
+                result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                result.ErrorMessage = "Authorization failed.";
                 response.Topics.Add(result);
                 continue;
             }

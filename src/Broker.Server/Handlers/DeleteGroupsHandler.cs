@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -15,7 +16,8 @@ public sealed class DeleteGroupsHandler(GroupCoordinator coordinator) : RequestH
         var response = new DeleteGroupsResponse();
         foreach (string groupId in request.GroupsNames)
         {
-            var error = await coordinator.DeleteGroupAsync(groupId).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
+            var error = !context.IsAllowed(AclOperation.Delete, AclResourceType.Group, groupId) ? ErrorCode.GroupAuthorizationFailed
+                : await coordinator.DeleteGroupAsync(groupId).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
             response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = groupId, ErrorCode = (short)error });
         }
 

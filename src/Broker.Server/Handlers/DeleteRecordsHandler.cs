@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -32,6 +33,12 @@ public sealed class DeleteRecordsHandler(ReplicaManager replicas, IClusterMetada
             {
                 var result = new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = p.PartitionIndex, LowWatermark = -1 };
                 topicResult.Partitions.Add(result);
+                if (!context.IsAllowed(AclOperation.Delete, AclResourceType.Topic, topic.Name))
+                {
+                    result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                    continue;
+                }
+
                 if (TopicName.IsInternal(topic.Name))
                 {
                     result.ErrorCode = (short)ErrorCode.InvalidTopicException;

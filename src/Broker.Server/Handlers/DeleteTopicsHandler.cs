@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -37,6 +38,16 @@ public sealed class DeleteTopicsHandler(ITopicAdmin admin, IClusterMetadata clus
                     response.Responses.Add(result);
                     continue;
                 }
+            }
+
+            if (!context.IsAllowed(AclOperation.Delete, AclResourceType.Topic, resolved))
+            {
+                // Kafka: Delete on the topic; by id, a topic not even describable reads as unknown.
+                result.ErrorCode = (short)(name is null && !context.IsAllowed(AclOperation.Describe, AclResourceType.Topic, resolved)
+                    ? ErrorCode.UnknownTopicId : ErrorCode.TopicAuthorizationFailed);
+                if (name is null && result.ErrorCode == (short)ErrorCode.UnknownTopicId) result.Name = null;
+                response.Responses.Add(result);
+                continue;
             }
 
             if (cluster.TryGetTopic(resolved, out var topic)) result.TopicId = topic.TopicId;

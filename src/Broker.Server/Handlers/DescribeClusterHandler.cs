@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -15,7 +16,13 @@ public sealed class DescribeClusterHandler(IClusterMetadata metadata) : RequestH
     public override ApiKey ApiKey => ApiKey.DescribeCluster;
 
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DescribeClusterRequest request) =>
-        ValueTask.FromResult<IKafkaResponse?>(new DescribeClusterResponse
+        !context.IsAllowedOnCluster(AclOperation.Describe) // Kafka: Describe on the cluster
+            ? ValueTask.FromResult<IKafkaResponse?>(new DescribeClusterResponse
+            {
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed, ErrorMessage = ErrorCode.ClusterAuthorizationFailed.Message(),
+                ClusterId = "", ControllerId = -1,
+            })
+            : ValueTask.FromResult<IKafkaResponse?>(new DescribeClusterResponse
         {
             ClusterId = metadata.ClusterId,
             ControllerId = metadata.ControllerId,

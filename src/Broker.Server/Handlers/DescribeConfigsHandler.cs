@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
@@ -32,6 +33,14 @@ public sealed partial class DescribeConfigsHandler(ITopicAdmin admin, DynamicBro
         {
             var result = new DescribeConfigsResponse.DescribeConfigsResult { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName };
             var keys = resource.ConfigurationKeys is { } k ? k.ToHashSet(StringComparer.Ordinal) : null;
+            if (Denied(context, AclOperation.DescribeConfigs, resource.ResourceType, resource.ResourceName) is { } denied)
+            {
+                result.ErrorCode = (short)denied;
+                result.ErrorMessage = denied.Message();
+                response.Results.Add(result);
+                continue;
+            }
+
             switch (resource.ResourceType)
             {
                 case TopicResource:
@@ -53,6 +62,18 @@ public sealed partial class DescribeConfigsHandler(ITopicAdmin admin, DynamicBro
 
         return ValueTask.FromResult<IKafkaResponse?>(response);
     }
+
+    /// <summary>
+    /// Kafka's check for a config resource: <paramref name="operation"/> (DescribeConfigs or AlterConfigs) on the topic
+    /// (TOPIC_AUTHORIZATION_FAILED) or, for a broker or broker logger, on the cluster (CLUSTER_AUTHORIZATION_FAILED).
+    /// Null when allowed.
+    /// </summary>
+    internal static ErrorCode? Denied(RequestContext context, AclOperation operation, sbyte resourceType, string resourceName) => resourceType switch
+    {
+        TopicResource when !context.IsAllowed(operation, AclResourceType.Topic, resourceName) => ErrorCode.TopicAuthorizationFailed,
+        BrokerResource or BrokerLoggerResource when !context.IsAllowedOnCluster(operation) => ErrorCode.ClusterAuthorizationFailed,
+        _ => null,
+    };
 
     private void DescribeTopic(DescribeConfigsResponse.DescribeConfigsResult result, HashSet<string>? keys, DescribeConfigsRequest request)
     {

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -22,6 +23,16 @@ public sealed class DescribeGroupsHandler(GroupCoordinator coordinator) : Reques
         var response = new DescribeGroupsResponse();
         foreach (string groupId in request.Groups)
         {
+            if (!context.IsAllowed(AclOperation.Describe, AclResourceType.Group, groupId))
+            {
+                response.Groups.Add(new DescribeGroupsResponse.DescribedGroup
+                {
+                    ErrorCode = (short)ErrorCode.GroupAuthorizationFailed, GroupId = groupId, GroupState = "", ProtocolType = "", ProtocolData = "",
+                    AuthorizedOperations = int.MinValue,
+                });
+                continue;
+            }
+
             var d = coordinator.DescribeGroup(groupId);
             var described = new DescribeGroupsResponse.DescribedGroup
             {

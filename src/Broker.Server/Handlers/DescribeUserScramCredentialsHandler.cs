@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Coordination.Scram;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
@@ -17,6 +18,11 @@ public sealed class DescribeUserScramCredentialsHandler(IScramCredentialStore st
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, DescribeUserScramCredentialsRequest request)
     {
+        if (!context.IsAllowedOnCluster(AclOperation.Describe)) // Kafka: Describe on the cluster
+            return new DescribeUserScramCredentialsResponse
+            {
+                ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed, ErrorMessage = ErrorCode.ClusterAuthorizationFailed.Message(),
+            };
         var all = await store.DescribeAsync(context.Aborted).ConfigureAwait(false);
         var response = new DescribeUserScramCredentialsResponse();
         bool describeAll = request.Users is null || request.Users.Count == 0;

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Coordination.Controller;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
@@ -37,6 +38,12 @@ public sealed class ElectLeadersHandler(KafkaController controller, IClusterMeta
         }
 
         IReadOnlyList<ElectionOutcome> outcomes;
+        if (!context.IsAllowedOnCluster(AclOperation.Alter)) // Kafka: Alter on the cluster
+        {
+            response.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+            outcomes = Fail(asked, ErrorCode.ClusterAuthorizationFailed, ErrorCode.ClusterAuthorizationFailed.Message());
+        }
+        else
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);

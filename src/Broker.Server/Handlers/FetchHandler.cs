@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -16,6 +17,8 @@ namespace Broker.Server.Handlers;
 /// Consumers (replica id -1) read only below the high watermark and wait for it to advance; followers (replica
 /// id = their broker id) read up to the log end, wait for appends, and their fetch offset tells the leader what they
 /// have (<see cref="Partition.UpdateFollowerFetchState"/>), which is what advances the high watermark.
+/// Authorization (Kafka's): a follower's fetch needs ClusterAction on the cluster, a consumer's Read on each topic;
+/// a partition not allowed is answered TOPIC_AUTHORIZATION_FAILED.
 /// </summary>
 /// <remarks>
 /// Consumers' Fetch v11+ may be served by a follower (KIP-392) up to its high watermark; with
@@ -56,11 +59,12 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         request.MaxBytes = (int)Math.Min(request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes, limits.MaxBytes);
         int maxWaitMs = (int)Math.Min(Math.Max(0, request.MaxWaitMs), limits.MaxWaitMs);
         long deadline = time.GetTimestamp() + (long)(maxWaitMs * (time.TimestampFrequency / 1000.0));
+        var denied = DeniedTopics(context, request);
         while (true)
         {
             // Take the wake-up tasks before reading, so an append between the read and the wait is not missed.
             var signals = WaitTasks(request);
-            var (response, bytes, error) = ReadOnce(request, context.ApiVersion);
+            var (response, bytes, error) = ReadOnce(request, context.ApiVersion, denied);
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
             if (bytes >= Math.Max(1, request.MinBytes) || error || remaining <= TimeSpan.Zero || maxWaitMs <= 0 || signals.Count == 0
                 || context.Aborted.IsCancellationRequested)
@@ -72,6 +76,18 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
             ReleaseRecords(response);
             await WaitAsync(signals, remaining, context.Aborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The topics this fetch may not read (null when all may be): every topic for a follower without ClusterAction.</summary>
+    private static HashSet<string>? DeniedTopics(RequestContext context, FetchRequest request)
+    {
+        if (!context.Authorizer.Enabled) return null;
+        bool follower = request.ReplicaId >= 0;
+        bool clusterAction = follower && context.IsAllowedOnCluster(AclOperation.ClusterAction);
+        var denied = request.Topics.Select(t => t.Topic)
+            .Where(t => follower ? !clusterAction : !context.IsAllowed(AclOperation.Read, AclResourceType.Topic, t))
+            .ToHashSet(StringComparer.Ordinal);
+        return denied.Count == 0 ? null : denied;
     }
 
     /// <summary>Kafka's bytes-out (consumers) or replication bytes-out (followers) of the response sent, per topic.</summary>
@@ -176,7 +192,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
     }
 
     /// <returns>The response, its record bytes, and whether it must be answered at once (an error, or a consumer sent to another replica).</returns>
-    private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request, short apiVersion)
+    private (FetchResponse Response, long Bytes, bool Error) ReadOnce(FetchRequest request, short apiVersion, HashSet<string>? denied)
     {
         var response = new FetchResponse { SessionId = 0 };
         long budget = request.MaxBytes;
@@ -190,12 +206,20 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         foreach (var topic in request.Topics)
         {
             var topicResponse = new FetchResponse.FetchableTopic { Topic = topic.Topic };
+            bool topicDenied = denied is not null && denied.Contains(topic.Topic);
             foreach (var p in topic.Partitions)
             {
                 var data = new FetchResponse.PartitionData
                 {
                     PartitionIndex = p.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, Records = NoRecords,
                 };
+                if (topicDenied)
+                {
+                    data.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
+                    anyError = true;
+                    topicResponse.Partitions.Add(data);
+                    continue;
+                }
                 var lookup = anyReplica
                     ? LeaderLookup.FindReplica(replicas, cluster, topic.Topic, p.Partition, out var partition)
                     : LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out partition);

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -24,7 +25,7 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
         {
             foreach (string key in request.CoordinatorKeys)
             {
-                var (error, message, node) = await FindAsync(key, request.KeyType, context.Listener.Name);
+                var (error, message, node) = Denied(context, key, request.KeyType) ?? await FindAsync(key, request.KeyType, context.Listener.Name);
                 response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
                 {
                     Key = key, ErrorCode = (short)error, ErrorMessage = message,
@@ -34,7 +35,7 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
         }
         else
         {
-            var (error, message, node) = await FindAsync(request.Key, request.KeyType, context.Listener.Name);
+            var (error, message, node) = Denied(context, request.Key, request.KeyType) ?? await FindAsync(request.Key, request.KeyType, context.Listener.Name);
             response.ErrorCode = (short)error;
             response.ErrorMessage = message;
             response.NodeId = node?.Id ?? -1;
@@ -44,6 +45,16 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
 
         return response;
     }
+
+    /// <summary>Kafka: Describe on the group (or transactional id) named by the key; null when allowed.</summary>
+    private static (ErrorCode Error, string? Message, Cluster.BrokerNode? Node)? Denied(RequestContext context, string key, sbyte keyType) => keyType switch
+    {
+        GroupKeyType when !context.IsAllowed(AclOperation.Describe, AclResourceType.Group, key) =>
+            (ErrorCode.GroupAuthorizationFailed, ErrorCode.GroupAuthorizationFailed.Message(), null),
+        TransactionKeyType when !context.IsAllowed(AclOperation.Describe, AclResourceType.TransactionalId, key) =>
+            (ErrorCode.TransactionalIdAuthorizationFailed, ErrorCode.TransactionalIdAuthorizationFailed.Message(), null),
+        _ => null,
+    };
 
     private async Task<(ErrorCode Error, string? Message, Cluster.BrokerNode? Node)> FindAsync(string key, sbyte keyType, string listener)
     {

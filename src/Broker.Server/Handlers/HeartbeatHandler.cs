@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -12,7 +13,9 @@ public sealed class HeartbeatHandler(GroupCoordinator coordinator) : RequestHand
 
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, HeartbeatRequest request)
     {
-        var error = coordinator.Heartbeat(request.GroupId, request.MemberId, request.GroupInstanceId, request.GenerationId);
+        var error = context.IsAllowed(AclOperation.Read, AclResourceType.Group, request.GroupId)
+            ? coordinator.Heartbeat(request.GroupId, request.MemberId, request.GroupInstanceId, request.GenerationId)
+            : ErrorCode.GroupAuthorizationFailed;
         return ValueTask.FromResult<IKafkaResponse?>(new HeartbeatResponse { ErrorCode = (short)error });
     }
 }

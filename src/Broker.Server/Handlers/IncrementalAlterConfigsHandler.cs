@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
@@ -23,7 +24,11 @@ public sealed class IncrementalAlterConfigsHandler(ITopicAdmin admin, IBrokerCon
         {
             (ErrorCode Error, string? Message) outcome;
             var duplicates = resource.Configs.GroupBy(c => c.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (duplicates.Count > 0)
+            if (DescribeConfigsHandler.Denied(context, AclOperation.AlterConfigs, resource.ResourceType, resource.ResourceName) is { } denied)
+            {
+                outcome = (denied, denied.Message());
+            }
+            else if (duplicates.Count > 0)
             {
                 outcome = (ErrorCode.InvalidRequest, $"Error due to duplicate config keys: {string.Join(", ", duplicates)}");
             }

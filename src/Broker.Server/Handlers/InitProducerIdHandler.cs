@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Producers;
@@ -28,6 +29,11 @@ public sealed partial class InitProducerIdHandler(IProducerIdAllocator allocator
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, InitProducerIdRequest request)
     {
+        // Kafka 3.x (KIP-679): an idempotent producer needs IdempotentWrite on the cluster or Write on some topic.
+        if (request.TransactionalId is null && context.Authorizer.Enabled && !context.IsAllowedOnCluster(AclOperation.IdempotentWrite)
+            && !context.Authorizer.AuthorizeAny(context.Principal, context.ClientAddress, AclOperation.Write, AclResourceType.Topic))
+            return Failure(ErrorCode.ClusterAuthorizationFailed);
+
         if (request.TransactionalId is not null)
         {
             LogTransactionalRefused(request.TransactionalId, context.ClientId);

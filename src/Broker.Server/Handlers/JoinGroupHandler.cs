@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -18,6 +19,9 @@ public sealed class JoinGroupHandler(GroupCoordinator coordinator) : RequestHand
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, JoinGroupRequest request)
     {
+        if (!context.IsAllowed(AclOperation.Read, AclResourceType.Group, request.GroupId))
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed, GenerationId = -1, MemberId = request.MemberId,
+                ProtocolName = context.ApiVersion >= 7 ? null : "" };
         var result = await coordinator.JoinGroupAsync(new JoinGroupCommand(
             request.GroupId,
             request.MemberId,

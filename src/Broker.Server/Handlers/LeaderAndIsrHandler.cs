@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -36,6 +37,8 @@ public sealed partial class LeaderAndIsrHandler(
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, LeaderAndIsrRequest request)
     {
         short version = context.ApiVersion;
+        if (!context.IsAllowedOnCluster(AclOperation.ClusterAction)) // Kafka: only brokers (ClusterAction on the cluster)
+            return new LeaderAndIsrResponse { ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed };
         var states = version < 2
             ? request.UngroupedPartitionStates.Select(s => new Entry(s.TopicName, KafkaUuid.Zero, s)).ToList()
             : request.TopicStates.SelectMany(t => t.PartitionStates.Select(s => new Entry(t.TopicName, t.TopicId, s))).ToList();

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -16,7 +17,9 @@ public sealed class LeaveGroupHandler(GroupCoordinator coordinator) : RequestHan
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, LeaveGroupRequest request)
     {
         var response = new LeaveGroupResponse();
-        if (context.ApiVersion < 3)
+        if (!context.IsAllowed(AclOperation.Read, AclResourceType.Group, request.GroupId))
+            response.ErrorCode = (short)ErrorCode.GroupAuthorizationFailed;
+        else if (context.ApiVersion < 3)
         {
             var (error, memberErrors) = coordinator.LeaveGroup(request.GroupId, [(request.MemberId, null)]);
             response.ErrorCode = (short)(error != ErrorCode.None ? error : memberErrors[0]);

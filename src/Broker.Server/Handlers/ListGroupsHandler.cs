@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -14,8 +15,11 @@ public sealed class ListGroupsHandler(GroupCoordinator coordinator) : RequestHan
     {
         var (error, groups) = coordinator.ListGroups(context.ApiVersion >= 4 ? request.StatesFilter : null);
         var response = new ListGroupsResponse { ErrorCode = (short)error };
+        // Kafka: Describe on the cluster lists every group, else only the groups the principal may Describe.
+        bool all = context.IsAllowedOnCluster(AclOperation.Describe);
         foreach (var g in groups)
         {
+            if (!all && !context.IsAllowed(AclOperation.Describe, AclResourceType.Group, g.GroupId)) continue;
             response.Groups.Add(new ListGroupsResponse.ListedGroup { GroupId = g.GroupId, ProtocolType = g.ProtocolType, GroupState = g.State.ToString() });
         }
 

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -23,13 +24,15 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
         foreach (var topic in request.Topics)
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            bool describable = context.IsAllowed(AclOperation.Describe, AclResourceType.Topic, topic.Name);
             foreach (var p in topic.Partitions)
             {
                 var result = new ListOffsetsResponse.ListOffsetsPartitionResponse
                 {
                     PartitionIndex = p.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1,
                 };
-                var lookup = LeaderLookup.Find(replicas, cluster, topic.Name, p.PartitionIndex, out var partition);
+                var lookup = describable ? LeaderLookup.Find(replicas, cluster, topic.Name, p.PartitionIndex, out var partition)
+                    : (ErrorCode.TopicAuthorizationFailed, partition = null!).Item1; // Kafka: Describe on the topic
                 if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)
                 {

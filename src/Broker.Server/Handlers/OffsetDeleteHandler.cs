@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -15,7 +16,12 @@ public sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : RequestH
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, OffsetDeleteRequest request)
     {
-        var partitions = request.Topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex))).ToList();
+        // Kafka: Delete on the group, then Read on each topic (TOPIC_AUTHORIZATION_FAILED for the others).
+        if (!context.IsAllowed(AclOperation.Delete, AclResourceType.Group, request.GroupId))
+            return new OffsetDeleteResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
+        var deniedTopics = request.Topics.Select(t => t.Name).Where(t => !context.IsAllowed(AclOperation.Read, AclResourceType.Topic, t))
+            .ToHashSet(StringComparer.Ordinal);
+        var partitions = request.Topics.Where(t => !deniedTopics.Contains(t.Name)).SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex))).ToList();
         var (error, errors) = await coordinator.DeleteOffsetsAsync(request.GroupId, partitions).WaitAsync(context.ConnectionClosed).ConfigureAwait(false);
         var response = new OffsetDeleteResponse { ErrorCode = (short)error };
         if (error != ErrorCode.None) return response;
@@ -25,7 +31,8 @@ public sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : RequestH
             var result = new OffsetDeleteResponse.OffsetDeleteTopicResult { Name = topic.Name };
             foreach (var p in topic.Partitions)
             {
-                result.Partitions.Add(new OffsetDeleteResponse.OffsetDeletePartitionResult { PartitionIndex = p.PartitionIndex, ErrorCode = (short)errors[i++] });
+                var partitionError = deniedTopics.Contains(topic.Name) ? ErrorCode.TopicAuthorizationFailed : errors[i++];
+                result.Partitions.Add(new OffsetDeleteResponse.OffsetDeletePartitionResult { PartitionIndex = p.PartitionIndex, ErrorCode = (short)partitionError });
             }
 
             response.Topics.Add(result);

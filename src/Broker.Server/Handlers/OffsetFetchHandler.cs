@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -22,7 +23,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator coordinator) : RequestHa
             foreach (var group in request.Groups)
             {
                 var topics = group.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
-                var (error, offsets) = coordinator.FetchOffsets(group.GroupId, topics);
+                var (error, offsets) = Fetch(context, group.GroupId, topics);
                 var result = new OffsetFetchResponse.OffsetFetchGroupResult { GroupId = group.GroupId, ErrorCode = (short)error };
                 foreach (var byTopic in offsets.GroupBy(o => o.Topic))
                 {
@@ -46,7 +47,7 @@ public sealed class OffsetFetchHandler(GroupCoordinator coordinator) : RequestHa
         }
 
         var requested = request.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
-        var (groupError, fetched) = coordinator.FetchOffsets(request.GroupId, requested);
+        var (groupError, fetched) = Fetch(context, request.GroupId, requested);
         if (groupError != ErrorCode.None && context.ApiVersion < 2 && requested is not null)
         {
             // v0–1 have no top-level error: every requested partition carries it.
@@ -70,5 +71,26 @@ public sealed class OffsetFetchHandler(GroupCoordinator coordinator) : RequestHa
         }
 
         return ValueTask.FromResult<IKafkaResponse?>(response);
+    }
+
+    /// <summary>
+    /// Kafka's checks: Describe on the group (else GROUP_AUTHORIZATION_FAILED), then Describe on each topic: a requested
+    /// topic not allowed answers TOPIC_AUTHORIZATION_FAILED per partition, and "all topics" leaves it out.
+    /// </summary>
+    private (ErrorCode Error, IReadOnlyList<FetchedOffset> Offsets) Fetch(RequestContext context, string groupId, List<(string Name, IReadOnlyList<int>)>? topics)
+    {
+        if (!context.IsAllowed(AclOperation.Describe, AclResourceType.Group, groupId)) return (ErrorCode.GroupAuthorizationFailed, []);
+        if (!context.Authorizer.Enabled) return coordinator.FetchOffsets(groupId, topics);
+        bool Allowed(string t) => context.IsAllowed(AclOperation.Describe, AclResourceType.Topic, t);
+        if (topics is null)
+        {
+            var (allError, all) = coordinator.FetchOffsets(groupId, null);
+            return (allError, all.Where(o => Allowed(o.Topic)).ToList());
+        }
+
+        var (error, offsets) = coordinator.FetchOffsets(groupId, topics.Where(t => Allowed(t.Name)).ToList());
+        var denied = topics.Where(t => !Allowed(t.Name))
+            .SelectMany(t => t.Item2.Select(p => new FetchedOffset(t.Name, p, -1, -1, "", ErrorCode.TopicAuthorizationFailed)));
+        return (error, offsets.Concat(denied).ToList());
     }
 }

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -20,13 +21,17 @@ public sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas, ICluste
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, OffsetForLeaderEpochRequest request)
     {
         var response = new OffsetForLeaderEpochResponse();
+        // Kafka (KIP-320): ClusterAction on the cluster (followers) or Describe on the topic (consumers).
+        bool clusterAction = !context.Authorizer.Enabled || context.IsAllowedOnCluster(AclOperation.ClusterAction);
         foreach (var topic in request.Topics)
         {
             var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
+            bool allowed = clusterAction || context.IsAllowed(AclOperation.Describe, AclResourceType.Topic, topic.Topic);
             foreach (var p in topic.Partitions)
             {
                 var result = new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = p.Partition, LeaderEpoch = -1, EndOffset = -1 };
-                var lookup = LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition);
+                var lookup = allowed ? LeaderLookup.Find(replicas, cluster, topic.Topic, p.Partition, out var partition)
+                    : (ErrorCode.TopicAuthorizationFailed, partition = null!).Item1;
                 if (lookup == ErrorCode.None) lookup = LeaderLookup.CheckEpoch(partition, p.CurrentLeaderEpoch);
                 if (lookup != ErrorCode.None)
                 {

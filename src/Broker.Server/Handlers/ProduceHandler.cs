@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Protocol.Records;
@@ -13,7 +14,7 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// Produce v3+: exactly one magic-2 batch per partition, validated as Kafka's LogValidator does (size, CRC-32C, then
 /// every record, compressed batches decompressed in a bounded stream; see <c>ProduceHandler.Validation.cs</c>) and
-/// appended as received. A request holding a transactional batch is refused whole with
+/// appended as received. A topic the principal may not Write gets TOPIC_AUTHORIZATION_FAILED. A request holding a transactional batch is refused whole with
 /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED (transactions are not supported). A partition listed twice keeps only its last
 /// entry, as Kafka's request map does: one append, one response entry. acks=0 gets no response; acks=1 is answered after the leader's
 /// append; acks=-1 first needs at least min.insync.replicas in the ISR (else NOT_ENOUGH_REPLICAS, nothing
@@ -38,12 +39,14 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
         foreach (var topic in request.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicResponse { Name = topic.Name };
+            bool writable = context.IsAllowed(AclOperation.Write, AclResourceType.Topic, topic.Name);
             foreach (var data in topic.PartitionData)
             {
                 if (last is not null && !ReferenceEquals(last[(topic.Name, data.Index)], data)) continue;
                 var result = new ProduceResponse.PartitionResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
                 if (!acksValid) result.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
                 else if (transactional) result.ErrorCode = (short)ErrorCode.TransactionalIdAuthorizationFailed;
+                else if (!writable) result.ErrorCode = (short)ErrorCode.TopicAuthorizationFailed;
                 else if (Append(context.ApiVersion, request.Acks, topic.Name, data, result) is { } wait) (pending ??= []).Add(wait);
                 topicResponse.PartitionResponses.Add(result);
             }

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -29,6 +30,8 @@ public sealed partial class StopReplicaHandler(ControllerRequestFence fence, Lea
 
     protected override ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, StopReplicaRequest request)
     {
+        if (!context.IsAllowedOnCluster(AclOperation.ClusterAction)) // Kafka: only brokers (ClusterAction on the cluster)
+            return ValueTask.FromResult<IKafkaResponse?>(new StopReplicaResponse { ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed });
         var entries = Entries(request, context.ApiVersion);
         var (error, errors) = fence.Run(request.ControllerEpoch, request.BrokerEpoch,
             () => (ErrorCode.None, entries.Select(Stop).ToList()),

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Groups;
@@ -16,6 +17,8 @@ public sealed class SyncGroupHandler(GroupCoordinator coordinator) : RequestHand
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, SyncGroupRequest request)
     {
+        if (!context.IsAllowed(AclOperation.Read, AclResourceType.Group, request.GroupId))
+            return new SyncGroupResponse { ErrorCode = (short)ErrorCode.GroupAuthorizationFailed };
         var result = await coordinator.SyncGroupAsync(new SyncGroupCommand(
             request.GroupId,
             request.GenerationId,

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Coordination.ZNodes;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
@@ -25,6 +26,8 @@ public sealed partial class UpdateMetadataHandler(ControllerRequestFence fence, 
 
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, UpdateMetadataRequest request)
     {
+        if (!context.IsAllowedOnCluster(AclOperation.ClusterAction)) // Kafka: only brokers (ClusterAction on the cluster)
+            return new UpdateMetadataResponse { ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed };
         var update = ToUpdate(request, context.ApiVersion, config.InterBrokerListenerName);
         // A topic appears with its config overrides (DescribeConfigs, hosting): read them first, outside the fence.
         await cache.LoadMissingConfigsAsync(update.Partitions.Where(p => p.Info.Leader != MetadataUpdate.LeaderDuringDelete).Select(p => (p.Topic, p.TopicId)),

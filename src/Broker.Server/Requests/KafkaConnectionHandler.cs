@@ -26,6 +26,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     private readonly TimeProvider _time;
     private readonly BrokerMetrics? _metrics;
     private readonly Func<ConnectionContext, SaslListenerOptions?>? _saslFor;
+    private readonly Security.Authorization.IAuthorizer _authorizer;
 
     /// <param name="saslFor">The SASL options of a connection's listener, or null when it is not a SASL listener.</param>
     /// <param name="receiveTimeout">
@@ -34,8 +35,9 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
     /// </param>
     public KafkaConnectionHandler(RequestDispatcher dispatcher, int maxRequestBytes, ILogger<KafkaConnectionHandler> logger,
         TimeSpan? receiveTimeout = null, TimeProvider? time = null, BrokerMetrics? metrics = null,
-        Func<ConnectionContext, SaslListenerOptions?>? saslFor = null)
+        Func<ConnectionContext, SaslListenerOptions?>? saslFor = null, Security.Authorization.IAuthorizer? authorizer = null)
     {
+        _authorizer = authorizer ?? Security.Authorization.AllowAllAuthorizer.Instance;
         _metrics = metrics;
         _saslFor = saslFor;
         _dispatcher = dispatcher;
@@ -209,6 +211,7 @@ public sealed partial class KafkaConnectionHandler : IConnectionHandler
             {
                 Listener = connection.Listener,
                 Connection = connection,
+                Authorizer = _authorizer,
             };
             long started = Stopwatch.GetTimestamp();
             IKafkaResponse? response;

@@ -1,6 +1,8 @@
 using System.Net;
+using Broker.Coordination.Acls;
 using Broker.Network;
 using Broker.Protocol.Framing;
+using Broker.Server.Security.Authorization;
 
 namespace Broker.Server.Requests;
 
@@ -30,6 +32,21 @@ public sealed class RequestContext
 
     /// <summary>The peer's principal (<see cref="ConnectionContext.Principal"/>), <c>User:ANONYMOUS</c> when unknown.</summary>
     public string Principal => Connection?.Principal ?? ConnectionContext.AnonymousPrincipal;
+
+    /// <summary>The broker's authorizer (<see cref="AllowAllAuthorizer"/> when none is configured).</summary>
+    public IAuthorizer Authorizer { get; init; } = AllowAllAuthorizer.Instance;
+
+    /// <summary>The client's address as the authorizer matches ACL hosts: "127.0.0.1" (Kafka's getHostAddress).</summary>
+    public string ClientAddress => Remote is IPEndPoint ip
+        ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString()
+        : "unknown";
+
+    /// <summary>Whether this request's principal may perform <paramref name="operation"/> on the named resource.</summary>
+    public bool IsAllowed(AclOperation operation, AclResourceType type, string name) =>
+        !Authorizer.Enabled || Authorizer.Authorize(Principal, ClientAddress, operation, type, name);
+
+    /// <summary>Whether this request's principal may perform <paramref name="operation"/> on the cluster.</summary>
+    public bool IsAllowedOnCluster(AclOperation operation) => IsAllowed(operation, AclResourceType.Cluster, ResourcePattern.ClusterName);
 
     public short ApiVersion => Header.ApiVersion;
 

@@ -6,9 +6,8 @@ namespace Broker.Server.Tests.Configuration;
 /// <summary>Issue 14, item 1: no security setting is ever accepted and ignored; what is not served stops start-up.</summary>
 public sealed class BrokerConfigSecurityTests
 {
-    [TestCase("authorizer.class.name=kafka.security.authorizer.AclAuthorizer", "authorizer.class.name", "authorization is not served yet")]
-    [TestCase("super.users=User:admin", "super.users", "authorization is not served yet")]
-    [TestCase("allow.everyone.if.no.acl.found=true", "allow.everyone.if.no.acl.found", "authorization is not served yet")]
+    [TestCase("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer", "authorizer.class.name",
+        "only Kafka's ZooKeeper ACL authorizer")]
     [TestCase("ssl.principal.mapping.rules=RULE:^CN=(.*?),.*$/$1/", "ssl.principal.mapping.rules", "only DEFAULT is served")]
     public void UnservedSecuritySetting_IsRefused_WithFileLineAndReason(string line, string key, string reason)
     {
@@ -35,6 +34,27 @@ public sealed class BrokerConfigSecurityTests
         Assert.That(e.Message, Does.StartWith("server.properties:1: listener.name.external.ssl.keystore.password is refused"));
         Assert.That(e.Message, Does.Not.Contain("s3cret"));
     }
+
+    [TestCase("kafka.security.authorizer.AclAuthorizer")]
+    [TestCase("kafka.security.auth.SimpleAclAuthorizer")]
+    public void KafkaAclAuthorizer_IsServed_WithSuperUsersAndAllowEveryone(string className)
+    {
+        var config = Build($"zookeeper.connect=localhost:2181\nauthorizer.class.name={className}\n" +
+                           "super.users=User:admin; User:CN=broker,O=example\nallow.everyone.if.no.acl.found=true");
+        Assert.That(config.AuthorizerEnabled, Is.True);
+        Assert.That(config.SuperUsers, Is.EquivalentTo(new[] { "User:admin", "User:CN=broker,O=example" }));
+        Assert.That(config.AllowEveryoneIfNoAclFound, Is.True);
+    }
+
+    [Test]
+    public void Authorizer_WithoutZooKeeper_IsRefused() =>
+        Assert.That(BuildFails("authorizer.class.name=kafka.security.authorizer.AclAuthorizer").Message,
+            Does.StartWith("server.properties:1: authorizer.class.name").And.Contain("needs zookeeper.connect"));
+
+    [Test]
+    public void SuperUserWithoutPrincipalType_IsRefused() =>
+        Assert.That(BuildFails("zookeeper.connect=localhost:2181\nauthorizer.class.name=kafka.security.authorizer.AclAuthorizer\nsuper.users=admin").Message,
+            Does.StartWith("server.properties:3: super.users").And.Contain("not a principal"));
 
     [Test]
     public void DefaultValuesOfRefusedSettings_AreAccepted()
