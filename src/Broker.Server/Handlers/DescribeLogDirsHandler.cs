@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Partitions;
@@ -27,6 +28,12 @@ public sealed class DescribeLogDirsHandler(ReplicaManager replicas) : RequestHan
         HashSet<(string, int)>? wanted = request.Topics?.SelectMany(t => t.Partitions.Select(p => (t.Topic, p))).ToHashSet();
         var logs = replicas.Logs;
         var response = new DescribeLogDirsResponse();
+        if (!context.IsAllowedOnCluster(AclOperation.Describe)) // Kafka: Describe on the cluster, else no results
+        {
+            response.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+            return ValueTask.FromResult<IKafkaResponse?>(response);
+        }
+
         foreach (string dir in logs.LogDirs)
         {
             string path = Path.GetFullPath(dir);

@@ -1,3 +1,4 @@
+using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
@@ -27,6 +28,8 @@ public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClu
     protected override async ValueTask<IKafkaResponse?> HandleAsync(RequestContext context, WriteTxnMarkersRequest request)
     {
         var response = new WriteTxnMarkersResponse();
+        // Kafka: only brokers (ClusterAction on the cluster) write markers; anyone else gets the error on every partition.
+        bool allowed = context.IsAllowedOnCluster(AclOperation.ClusterAction);
         var pending = new List<(Partition Partition, long Offset, int Epoch, WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult Result)>();
         foreach (var marker in request.Markers)
         {
@@ -40,6 +43,12 @@ public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClu
                 {
                     var result = new WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult { PartitionIndex = index };
                     topicResult.Partitions.Add(result);
+                    if (!allowed)
+                    {
+                        result.ErrorCode = (short)ErrorCode.ClusterAuthorizationFailed;
+                        continue;
+                    }
+
                     var lookup = LeaderLookup.Find(replicas, cluster, topic.Name, index, out var partition);
                     if (lookup != ErrorCode.None)
                     {
