@@ -160,6 +160,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRequestHandler, FetchHandler>();
         services.AddSingleton<IRequestHandler, ListOffsetsHandler>();
         services.AddSingleton<IRequestHandler, DeleteRecordsHandler>();
+        services.AddSingleton<IRequestHandler, WriteTxnMarkersHandler>();
         services.AddSingleton(new PartitionCountLimit());
         services.AddSingleton<IRequestHandler, CreateTopicsHandler>();
         services.AddSingleton<IRequestHandler, DeleteTopicsHandler>();

@@ -34,6 +34,18 @@ internal static class Batches
         return builder.Build();
     }
 
+    /// <summary>A transactional producer's batch (attribute bit 4 set), otherwise as <see cref="Idempotent"/>.</summary>
+    public static byte[] Transactional(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000, string prefix = "v")
+    {
+        var builder = new RecordBatchBuilder(timestamp) { ProducerId = producerId, ProducerEpoch = epoch, BaseSequence = baseSequence, IsTransactional = true };
+        for (int i = 0; i < count; i++)
+        {
+            builder.Add("k" + i, prefix + i, timestamp + i);
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>Splits concatenated batches into their headers.</summary>
     public static List<RecordBatchHeader> Headers(ReadOnlySpan<byte> data)
     {

@@ -76,7 +76,7 @@ public sealed class WriteTxnMarkersRequest : global::Broker.Protocol.IKafkaReque
         [global::Broker.Protocol.ProtocolField(0, 1)]
         public short ProducerEpoch { get; set; }
 
-        /// <summary>transaction_result (versions 0-1).</summary>
+        /// <summary>false abort, true commit (versions 0-1).</summary>
         [global::Broker.Protocol.ProtocolField(0, 1)]
         public bool TransactionResult { get; set; }
 

@@ -42,4 +42,7 @@ public enum RecordBatchError : byte
     /// records: not a retry, so it is neither written nor acknowledged with the stored batch's offsets.
     /// </summary>
     SequenceReused,
+
+    /// <summary>A transaction marker from a coordinator epoch older than the one that last wrote a marker for the producer (TRANSACTION_COORDINATOR_FENCED).</summary>
+    TransactionCoordinatorFenced,
 }

@@ -74,8 +74,8 @@ public sealed partial class ProduceHandler
 
     /// <summary>
     /// Kafka's KafkaApis refuses a whole request that carries transactional records unless its transactional id is
-    /// authorized; this broker has no transaction coordinator (InitProducerId refuses transactional ids the same way),
-    /// so no id is, and every partition gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
+    /// authorized; a request carrying them without a transactional id has none to authorize, so every partition gets
+    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED. With an id (there is no authorizer) the batches are appended.
     /// </summary>
     private static bool HasTransactionalBatch(ProduceRequest request)
     {

@@ -31,7 +31,15 @@ public sealed partial class PartitionLog
         while (at < batches.Length)
         {
             RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
-            Producers.Apply(header);
+            if (header.IsControl)
+            {
+                ApplyControlBatchLocked(header, batches.Slice(at, header.TotalSize));
+            }
+            else
+            {
+                Producers.Apply(header);
+            }
+
             at += header.TotalSize;
         }
     }
@@ -50,7 +58,17 @@ public sealed partial class PartitionLog
             LogSegment[] segments = _segments;
             for (int i = FloorSegment(segments, from); i < segments.Length; i++)
             {
-                segments[i].VisitBatchHeaders(from, header => Producers.Apply(header));
+                segments[i].VisitBatchesWithMarkers(from, (in RecordBatchHeader header, ReadOnlySpan<byte> prefix) =>
+                {
+                    if (header.IsControl)
+                    {
+                        ApplyControlBatchLocked(header, prefix);
+                    }
+                    else
+                    {
+                        Producers.Apply(header);
+                    }
+                });
             }
         }
 

@@ -9,14 +9,19 @@ namespace Broker.Storage.Producers;
 /// Entry: producerId int64 | epoch int16 | lastTimestamp int64 | batch count uint8 | batches, oldest first.
 /// Batch, version 1: firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64.
 /// Batch, version 2 (written now): the same, then hasCrc uint8 (0 or 1) | records crc32c uint32 (0 when hasCrc is 0).
-/// Version 1 files still load, with every batch CRC unknown (retries then match on sequence range alone).
+/// Version 3 (written now) adds after each entry's batch count: coordinatorEpoch int32 | currentTxnFirstOffset int64
+/// (-1: no open transaction) | lastMarkerOffset int64, so open transactions survive a restart (Kafka's snapshot has
+/// currentTxnFirstOffset and coordinatorEpoch too); batches as in version 2.
+/// Versions 1 and 2 still load (no open transactions), with every batch CRC unknown (retries then match on sequence range alone).
 /// A file that is short, has another magic or version, a bad CRC or trailing bytes is rejected as a whole.
 /// </summary>
 internal static class ProducerSnapshotFile
 {
     private const uint Magic = 0x50534E50;
     private const short Version1 = 1;
-    private const short Version = 2;
+    private const short Version2 = 2;
+    private const short Version = 3;
+    private const int TxnFieldsSize = 4 + 8 + 8;
     private const int HeaderSize = 4 + 2 + 4 + 4;
     private const int CrcStart = 10;
     private const int EntryFixedSize = 8 + 2 + 8 + 1;
@@ -28,7 +33,7 @@ internal static class ProducerSnapshotFile
         int size = HeaderSize;
         foreach (ProducerStateEntry entry in entries)
         {
-            size += EntryFixedSize + (entry.Batches.Count * BatchSize);
+            size += EntryFixedSize + TxnFieldsSize + (entry.Batches.Count * BatchSize);
         }
 
         byte[] data = new byte[size];
@@ -44,6 +49,10 @@ internal static class ProducerSnapshotFile
             BinaryPrimitives.WriteInt64BigEndian(span[(at + 10)..], entry.LastTimestamp);
             span[at + 18] = (byte)entry.Batches.Count;
             at += EntryFixedSize;
+            BinaryPrimitives.WriteInt32BigEndian(span[at..], entry.CoordinatorEpoch);
+            BinaryPrimitives.WriteInt64BigEndian(span[(at + 4)..], entry.CurrentTxnFirstOffset);
+            BinaryPrimitives.WriteInt64BigEndian(span[(at + 12)..], entry.LastMarkerOffset);
+            at += TxnFieldsSize;
             foreach (BatchMetadata batch in entry.Batches)
             {
                 BinaryPrimitives.WriteInt32BigEndian(span[at..], batch.FirstSeq);
@@ -66,13 +75,15 @@ internal static class ProducerSnapshotFile
         entries.Clear();
         if (data.Length < HeaderSize
             || BinaryPrimitives.ReadUInt32BigEndian(data) != Magic
-            || BinaryPrimitives.ReadInt16BigEndian(data[4..]) is not (Version1 or Version)
+            || BinaryPrimitives.ReadInt16BigEndian(data[4..]) is not (Version1 or Version2 or Version)
             || BinaryPrimitives.ReadUInt32BigEndian(data[6..]) != Crc32C.Compute(data[CrcStart..]))
         {
             return false;
         }
 
-        bool hasCrcs = BinaryPrimitives.ReadInt16BigEndian(data[4..]) == Version;
+        short version = BinaryPrimitives.ReadInt16BigEndian(data[4..]);
+        bool hasCrcs = version >= Version2;
+        bool hasTxn = version >= Version;
         int batchSize = hasCrcs ? BatchSize : BatchSizeV1;
 
         int count = BinaryPrimitives.ReadInt32BigEndian(data[10..]);
@@ -88,6 +99,19 @@ internal static class ProducerSnapshotFile
             long timestamp = BinaryPrimitives.ReadInt64BigEndian(data[(at + 10)..]);
             int batches = data[at + 18];
             at += EntryFixedSize;
+            if (hasTxn)
+            {
+                if (data.Length - at < TxnFieldsSize)
+                {
+                    return false;
+                }
+
+                entry.CoordinatorEpoch = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
+                entry.CurrentTxnFirstOffset = BinaryPrimitives.ReadInt64BigEndian(data[(at + 4)..]);
+                entry.LastMarkerOffset = BinaryPrimitives.ReadInt64BigEndian(data[(at + 12)..]);
+                at += TxnFieldsSize;
+            }
+
             if (batches > ProducerStateEntry.BatchesToRetain || data.Length - at < batches * batchSize)
             {
                 return false;

@@ -24,6 +24,15 @@ public sealed class ProducerStateEntry
     /// <summary>The producer epoch of the newest batch (-1 when the batches carried none).</summary>
     public short ProducerEpoch { get; private set; }
 
+    /// <summary>
+    /// Coordinator epoch of the newest transaction marker written for this producer (-1: none). A marker from an older
+    /// coordinator epoch is fenced (TRANSACTION_COORDINATOR_FENCED).
+    /// </summary>
+    public int CoordinatorEpoch { get; internal set; } = -1;
+
+    /// <summary>Offset of the first batch of the producer's ongoing transaction, -1 when none is open.</summary>
+    public long CurrentTxnFirstOffset { get; internal set; } = -1;
+
     /// <summary>Max timestamp (ms) of the newest batch.</summary>
     public long LastTimestamp { get; internal set; } = -1;
 
@@ -33,8 +42,11 @@ public sealed class ProducerStateEntry
     /// <summary>Last sequence of the newest batch, -1 when none.</summary>
     public int LastSeq => _batches.Count == 0 ? -1 : _batches[^1].LastSeq;
 
-    /// <summary>Last offset of the newest batch, -1 when none.</summary>
-    public long LastOffset => _batches.Count == 0 ? -1 : _batches[^1].LastOffset;
+    /// <summary>Last offset of the newest batch or transaction marker of the producer, -1 when none.</summary>
+    public long LastOffset => Math.Max(_batches.Count == 0 ? -1 : _batches[^1].LastOffset, LastMarkerOffset);
+
+    /// <summary>Offset of the newest transaction marker written for the producer, -1 when none.</summary>
+    public long LastMarkerOffset { get; internal set; } = -1;
 
     /// <summary>Finds a remembered batch of <paramref name="epoch"/> with exactly this sequence range.</summary>
     internal bool TryFindDuplicate(short epoch, int firstSeq, int lastSeq, out BatchMetadata duplicate)
@@ -73,9 +85,25 @@ public sealed class ProducerStateEntry
         LastTimestamp = timestamp;
     }
 
+    /// <summary>Moves to <paramref name="epoch"/> (a transaction marker of a newer epoch), forgetting the old epoch's batches.</summary>
+    internal void UpdateEpoch(short epoch)
+    {
+        if (epoch != ProducerEpoch)
+        {
+            ProducerEpoch = epoch;
+            _batches.Clear();
+        }
+    }
+
     internal ProducerStateEntry Clone()
     {
-        var copy = new ProducerStateEntry(ProducerId, ProducerEpoch) { LastTimestamp = LastTimestamp };
+        var copy = new ProducerStateEntry(ProducerId, ProducerEpoch)
+        {
+            LastTimestamp = LastTimestamp,
+            CoordinatorEpoch = CoordinatorEpoch,
+            CurrentTxnFirstOffset = CurrentTxnFirstOffset,
+            LastMarkerOffset = LastMarkerOffset,
+        };
         copy._batches.AddRange(_batches);
         return copy;
     }

@@ -97,6 +97,10 @@ public sealed partial class ProducerStateManager
                     foreach (ProducerStateEntry entry in entries)
                     {
                         _producers[entry.ProducerId] = entry;
+                        if (entry.CurrentTxnFirstOffset >= 0)
+                        {
+                            _ongoing.Add((entry.CurrentTxnFirstOffset, entry.ProducerId));
+                        }
                     }
                 }
 

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Storage.Producers;
 
 /// <summary>
-/// Idempotent-producer state of one partition (Kafka's ProducerStateManager without transactions): per producer id
+/// Idempotent and transactional producer state of one partition (Kafka's ProducerStateManager): per producer id
 /// the epoch and the last few batches, used to reject out-of-order or fenced batches and to answer retries with
-/// their original offsets. Rebuilt at load from the latest snapshot file plus a scan of later batch headers.
+/// their original offsets; the first offset of each open transaction (the last stable offset's bound) and the
+/// coordinator epoch of the last marker (see ProducerStateManager.Transactions.cs). Rebuilt at load from the latest snapshot file plus a scan of later batch headers.
 /// Thread-safety: mutations are made by <see cref="Log.PartitionLog"/> under its lock; an internal lock also guards
 /// the map so <see cref="TryGetEntry"/> may be called from any thread.
 /// </summary>
@@ -103,7 +104,7 @@ public sealed partial class ProducerStateManager
         }
 
         long lastOffset = firstOffset + header.LastOffsetDelta;
-        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, RecordsFingerprint.Of(header)), header.MaxTimestamp));
+        _pending.Add(new PendingBatch(producerId, epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, RecordsFingerprint.Of(header)), header.MaxTimestamp, header.IsTransactional));
         return RecordBatchError.None;
     }
 
@@ -114,7 +115,7 @@ public sealed partial class ProducerStateManager
         {
             foreach (PendingBatch pending in _pending)
             {
-                AddLocked(pending.ProducerId, pending.Epoch, pending.Batch, pending.Timestamp);
+                AddLocked(pending.ProducerId, pending.Epoch, pending.Batch, pending.Timestamp, pending.Transactional);
             }
         }
 
@@ -126,11 +127,12 @@ public sealed partial class ProducerStateManager
 
     /// <summary>
     /// Records a batch already in the log (replicated, or found by a scan) without validation; its header carries
-    /// its real offsets; its records CRC is derived from the header. Batches without a producer id are ignored.
+    /// its real offsets; its records CRC is derived from the header. Batches without a producer id, and control
+    /// batches (see <see cref="ApplyMarker"/>), are ignored.
     /// </summary>
     internal void Apply(in RecordBatchHeader header)
     {
-        if (header.ProducerId < 0)
+        if (header.ProducerId < 0 || header.IsControl)
         {
             return;
         }
@@ -143,7 +145,7 @@ public sealed partial class ProducerStateManager
             RecordsFingerprint.Of(header));
         lock (_lock)
         {
-            AddLocked(header.ProducerId, header.ProducerEpoch, batch, header.MaxTimestamp);
+            AddLocked(header.ProducerId, header.ProducerEpoch, batch, header.MaxTimestamp, header.IsTransactional);
         }
     }
 
@@ -157,6 +159,7 @@ public sealed partial class ProducerStateManager
                 if (entry.LastOffset < logStartOffset)
                 {
                     _producers.Remove(producerId);
+                    _ongoing.Remove((entry.CurrentTxnFirstOffset, producerId));
                 }
             }
         }
@@ -168,12 +171,13 @@ public sealed partial class ProducerStateManager
         lock (_lock)
         {
             _producers.Clear();
+            _ongoing.Clear();
         }
 
         _pending.Clear();
     }
 
-    private void AddLocked(long producerId, short epoch, BatchMetadata batch, long timestamp)
+    private void AddLocked(long producerId, short epoch, BatchMetadata batch, long timestamp, bool transactional)
     {
         if (!_producers.TryGetValue(producerId, out ProducerStateEntry? entry))
         {
@@ -182,6 +186,11 @@ public sealed partial class ProducerStateManager
         }
 
         entry.AddBatch(epoch, batch, timestamp);
+        if (transactional && entry.CurrentTxnFirstOffset < 0)
+        {
+            entry.CurrentTxnFirstOffset = batch.FirstOffset;
+            _ongoing.Add((batch.FirstOffset, producerId));
+        }
     }
 
     /// <summary>The epoch and last sequence a new batch must follow: the newest pending batch of the producer, else its committed state.</summary>
@@ -202,5 +211,5 @@ public sealed partial class ProducerStateManager
         return committed is not null;
     }
 
-    private readonly record struct PendingBatch(long ProducerId, short Epoch, BatchMetadata Batch, long Timestamp);
+    private readonly record struct PendingBatch(long ProducerId, short Epoch, BatchMetadata Batch, long Timestamp, bool Transactional);
 }
