@@ -38,6 +38,9 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
 
     public override ApiKey ApiKey => ApiKey.Fetch;
 
+    /// <summary>isolation_level of a consumer that reads only committed transactions (Fetch v4+).</summary>
+    private const sbyte ReadCommitted = 1;
+
     private static long s_parked;
 
     /// <summary>Fetches currently parked waiting for data, over the whole process (for tests and metrics).</summary>
@@ -176,6 +179,7 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
         long total = 0;
         bool anyError = false;
         bool follower = request.ReplicaId >= 0;
+        bool readCommitted = !follower && request.IsolationLevel == ReadCommitted;
         // KIP-392: a consumer's Fetch v11+ carries client metadata, so any replica may serve it.
         bool anyReplica = !follower && apiVersion >= 11;
         bool selectReplica = anyReplica && limits.RackAwareReadReplica && !string.IsNullOrEmpty(request.RackId);
@@ -202,23 +206,27 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                     // As Kafka: no records, the leader's offsets, and the replica to go to; answered at once.
                     data.PreferredReadReplica = preferred;
                     data.HighWatermark = partition.HighWatermark;
-                    data.LastStableOffset = data.HighWatermark;
+                    data.LastStableOffset = partition.Log.LastStableOffset(data.HighWatermark);
                     data.LogStartOffset = partition.Log.LogStartOffset;
                     anyError = true;
                 }
                 else
                 {
                     long highWatermark = partition.HighWatermark;
+                    long lastStable = partition.Log.LastStableOffset(highWatermark);
                     int max = (int)Math.Min(Math.Max(0, p.PartitionMaxBytes), Math.Max(0, budget - total));
-                    var read = partition.Log.ReadPooled(p.FetchOffset, max, follower ? long.MaxValue : highWatermark, minOneMessage: total == 0);
+                    // read_committed consumers stop at the last stable offset (Kafka's FetchIsolation.TXN_COMMITTED).
+                    long readLimit = follower ? long.MaxValue : readCommitted ? lastStable : highWatermark;
+                    var read = partition.Log.ReadPooled(p.FetchOffset, max, readLimit, minOneMessage: total == 0);
                     if (follower && !read.OffsetOutOfRange)
                     {
                         partition.UpdateFollowerFetchState(request.ReplicaId, p.FetchOffset, p.LogStartOffset);
                         highWatermark = partition.HighWatermark;
+                        lastStable = partition.Log.LastStableOffset(highWatermark);
                     }
 
                     data.HighWatermark = highWatermark;
-                    data.LastStableOffset = highWatermark;
+                    data.LastStableOffset = lastStable;
                     data.LogStartOffset = read.LogStartOffset;
                     if (read.OffsetOutOfRange && !follower && !partition.IsLeader
                         && p.FetchOffset > partition.Log.LogEndOffset && p.FetchOffset <= partition.LeaderHighWatermark)
@@ -237,6 +245,10 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
                             ? new PooledRecordSet(rented, read.Records.Length)
                             : new RecordSet(read.Records);
                         total += read.Records.Length;
+                        if (readCommitted && read.Records.Length > 0)
+                        {
+                            data.AbortedTransactions = AbortedTransactions(partition, p.FetchOffset, lastStable);
+                        }
                     }
                 }
 
@@ -248,6 +260,14 @@ public sealed class FetchHandler(ReplicaManager replicas, IClusterMetadata clust
 
         return (response, total, anyError);
     }
+
+    /// <summary>
+    /// The aborted transactions overlapping [<paramref name="fetchOffset"/>, <paramref name="lastStable"/>): a
+    /// read_committed consumer drops a listed producer's batches from the first offset up to its abort marker.
+    /// </summary>
+    private static List<FetchResponse.AbortedTransaction> AbortedTransactions(Partition partition, long fetchOffset, long lastStable) =>
+        [.. partition.Log.CollectAbortedTransactions(fetchOffset, lastStable)
+            .Select(a => new FetchResponse.AbortedTransaction { ProducerId = a.ProducerId, FirstOffset = a.FirstOffset })];
 
     /// <summary>The in-sync replica in the consumer's rack to send it to, or null when this leader should serve it.</summary>
     private int? PreferredReadReplica(Partition partition, string clientRack, long fetchOffset)

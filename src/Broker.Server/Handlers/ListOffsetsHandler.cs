@@ -8,7 +8,7 @@ using Broker.Storage.Log;
 namespace Broker.Server.Handlers;
 
 /// <summary>
-/// ListOffsets v0–7: -1 latest (the high watermark), -2 earliest (log start), -3 the first record with the largest
+/// ListOffsets v0–7: -1 latest (the high watermark; with isolation_level 1 the last stable offset), -2 earliest (log start), -3 the first record with the largest
 /// timestamp and that timestamp (v7, KIP-734), otherwise the first offset whose timestamp is at or after the one asked for (offset -1 when none).
 /// v0 answers in the old form, a list of offsets. A stored batch whose records do not parse answers INVALID_RECORD for its
 /// partition (as Kafka).
@@ -40,7 +40,7 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
                     TimestampAndOffset? found;
                     try
                     {
-                        found = Lookup(partition, p.Timestamp);
+                        found = Lookup(partition, p.Timestamp, context.ApiVersion >= 2 && request.IsolationLevel == 1);
                     }
                     catch (CorruptStoredRecordException)
                     {
@@ -66,12 +66,20 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas, IClusterMetadata
         return ValueTask.FromResult<IKafkaResponse?>(response);
     }
 
-    private static TimestampAndOffset? Lookup(Partition partition, long timestamp) => timestamp switch
+    /// <summary>
+    /// <paramref name="readCommitted"/> (isolation_level 1, v2+): the last fetchable offset is the last stable offset
+    /// instead of the high watermark, for latest and for timestamp lookups alike (Kafka's fetchOffsetForTimestamp).
+    /// </summary>
+    private static TimestampAndOffset? Lookup(Partition partition, long timestamp, bool readCommitted)
     {
-        PartitionLog.LatestTimestamp => new TimestampAndOffset(-1, partition.HighWatermark),
-        PartitionLog.EarliestTimestamp => new TimestampAndOffset(-1, partition.Log.LogStartOffset),
-        // Records at or above the high watermark are not committed yet: consumers must not be sent there (as Kafka,
-        // this holds for -3 too: the max-timestamp record is answered once it is committed).
-        _ => partition.Log.OffsetForTimestamp(timestamp) is { } found && found.Offset < partition.HighWatermark ? found : null,
-    };
+        long lastFetchable = readCommitted ? partition.LastStableOffset : partition.HighWatermark;
+        return timestamp switch
+        {
+            PartitionLog.LatestTimestamp => new TimestampAndOffset(-1, lastFetchable),
+            PartitionLog.EarliestTimestamp => new TimestampAndOffset(-1, partition.Log.LogStartOffset),
+            // Records at or above the high watermark are not committed yet: consumers must not be sent there (as Kafka,
+            // this holds for -3 too: the max-timestamp record is answered once it is committed).
+            _ => partition.Log.OffsetForTimestamp(timestamp) is { } found && found.Offset < lastFetchable ? found : null,
+        };
+    }
 }

@@ -74,8 +74,10 @@ public sealed partial class ProduceHandler
 
     /// <summary>
     /// Kafka's KafkaApis refuses a whole request that carries transactional records unless its transactional id is
-    /// authorized; a request carrying them without a transactional id has none to authorize, so every partition gets
-    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED. With an id (there is no authorizer) the batches are appended.
+    /// authorized; a request without a transactional id never is, so every partition gets
+    /// TRANSACTIONAL_ID_AUTHORIZATION_FAILED. With a transactional id (no authorizer here) the batches are appended and
+    /// open a transaction in each partition's producer state (the last stable offset stays at its first offset until
+    /// the coordinator's marker). The caller checks the transactional id.
     /// </summary>
     private static bool HasTransactionalBatch(ProduceRequest request)
     {

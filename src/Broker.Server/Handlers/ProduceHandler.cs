@@ -13,8 +13,8 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// Produce v3+: exactly one magic-2 batch per partition, validated as Kafka's LogValidator does (size, CRC-32C, then
 /// every record, compressed batches decompressed in a bounded stream; see <c>ProduceHandler.Validation.cs</c>) and
-/// appended as received. A request holding a transactional batch without a transactional id is refused whole with
-/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED. A partition listed twice keeps only its last
+/// appended as received. A request holding a transactional batch is refused whole with
+/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED (transactions are not supported). A partition listed twice keeps only its last
 /// entry, as Kafka's request map does: one append, one response entry. acks=0 gets no response; acks=1 is answered after the leader's
 /// append; acks=-1 first needs at least min.insync.replicas in the ISR (else NOT_ENOUGH_REPLICAS, nothing
 /// appended), then is answered once the high watermark covers the batch (Kafka's delayed produce), or with
@@ -33,7 +33,7 @@ public sealed partial class ProduceHandler(ReplicaManager replicas, IClusterMeta
         var response = new ProduceResponse();
         List<PendingAck>? pending = null;
         bool acksValid = request.Acks is -1 or 0 or 1;
-        bool transactional = string.IsNullOrEmpty(request.TransactionalId) && HasTransactionalBatch(request);
+        bool transactional = request.TransactionalId is null && HasTransactionalBatch(request);
         var last = LastEntries(request);
         foreach (var topic in request.TopicData)
         {

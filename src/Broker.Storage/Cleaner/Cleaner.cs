@@ -83,6 +83,10 @@ public sealed class Cleaner
                 foreach (LogSegment source in group)
                 {
                     CleanInto(log, source, cleaned, now, config, ref bytesRead, ref bytesWritten, ref recordsRead, ref recordsRemoved, ref horizon, cancellationToken);
+
+                    // Markers and transactional batches are kept whole, so every abort the source indexed is still
+                    // there (and read_committed fetches still need it).
+                    cleaned.TxnIndex.AppendAll(source.TxnIndex.Entries);
                 }
 
                 cleaned.OnBecomeInactive();

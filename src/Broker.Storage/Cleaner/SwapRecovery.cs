@@ -52,7 +52,7 @@ public static class SwapRecovery
             {
                 if (LogFileNames.TryParseBaseOffset(Path.GetFileName(log), LogFileNames.LogSuffix, out long old) && old >= baseOffset && old < end)
                 {
-                    foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix })
+                    foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix, LogFileNames.TxnIndexSuffix })
                     {
                         File.Delete(LogFileNames.SegmentPath(directory, old, suffix));
                     }
@@ -64,6 +64,14 @@ public static class SwapRecovery
             {
                 File.Delete(LogFileNames.SegmentPath(directory, baseOffset, suffix + SwapSuffix));
                 File.Delete(LogFileNames.SegmentPath(directory, baseOffset, suffix));
+            }
+
+            // The aborted-transaction index cannot be rebuilt from the log alone (it needs the producer state of the
+            // time): the cleaner wrote it beside the new log, so it moves with it.
+            string txnSwap = LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TxnIndexSuffix + SwapSuffix);
+            if (File.Exists(txnSwap))
+            {
+                File.Move(txnSwap, LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TxnIndexSuffix), overwrite: true);
             }
 
             File.Move(swap, LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.LogSuffix));

@@ -9,6 +9,9 @@ internal static class LogFileNames
     public const string IndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
 
+    /// <summary>Aborted-transaction index of a segment (Kafka's name); exists only once an abort was indexed.</summary>
+    public const string TxnIndexSuffix = ".txnindex";
+
     /// <summary>Producer state snapshot, named by the log offset the state is valid at.</summary>
     public const string SnapshotSuffix = ".snapshot";
 

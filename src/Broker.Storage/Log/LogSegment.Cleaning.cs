@@ -9,7 +9,7 @@ public sealed partial class LogSegment
     /// </summary>
     internal static LogSegment CreateWithSuffix(string directory, long baseOffset, LogConfig config, string fileSuffix)
     {
-        foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix })
+        foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix, LogFileNames.TxnIndexSuffix })
         {
             File.Delete(LogFileNames.SegmentPath(directory, baseOffset, suffix + fileSuffix));
         }
@@ -29,6 +29,7 @@ public sealed partial class LogSegment
         LogPath = newLogPath;
         _offsetIndex.Rename(Renamed(_offsetIndex.FilePath));
         _timeIndex.Rename(Renamed(_timeIndex.FilePath));
+        _txnIndex.Rename(Renamed(_txnIndex.FilePath));
     }
 
     /// <summary>Max timestamp of the first batch, -1 when empty (Kafka's getFirstBatchTimestamp, for max.compaction.lag.ms).</summary>

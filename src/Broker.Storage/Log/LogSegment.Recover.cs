@@ -35,6 +35,7 @@ public sealed partial class LogSegment
         {
             RandomAccess.SetLength(_log, position);
             _offsetIndex.TruncateToPosition(position);
+            _txnIndex.TruncateTo(next);
         }
 
         _nextOffset = next;
@@ -57,6 +58,7 @@ public sealed partial class LogSegment
 
         _offsetIndex.TruncateTo(offset);
         _timeIndex.TruncateTo(offset);
+        _txnIndex.TruncateTo(offset);
         Volatile.Write(ref _size, position);
         RandomAccess.SetLength(_log, position);
         Recover(full: false);

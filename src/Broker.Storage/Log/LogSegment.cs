@@ -17,6 +17,7 @@ public sealed partial class LogSegment : IDisposable
     private readonly SafeFileHandle _log;
     private readonly OffsetIndex _offsetIndex;
     private readonly TimeIndex _timeIndex;
+    private readonly TransactionIndex _txnIndex;
     private readonly int _indexIntervalBytes;
     private int _size;
     private int _bytesSinceLastIndexEntry;
@@ -42,6 +43,7 @@ public sealed partial class LogSegment : IDisposable
         _nextOffset = baseOffset;
         _offsetIndex = OffsetIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.IndexSuffix + fileSuffix), baseOffset, config.MaxIndexBytes, _size);
         _timeIndex = TimeIndex.Open(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TimeIndexSuffix + fileSuffix), baseOffset, config.MaxIndexBytes);
+        _txnIndex = new TransactionIndex(LogFileNames.SegmentPath(directory, baseOffset, LogFileNames.TxnIndexSuffix + fileSuffix));
         if (_timeIndex.TryGetLast(out long timestamp, out long offset))
         {
             _maxTimestamp = timestamp;
@@ -85,10 +87,13 @@ public sealed partial class LogSegment : IDisposable
 
     internal int TimeIndexEntryCount => _timeIndex.Count;
 
+    /// <summary>The segment's aborted-transaction index (<c>.txnindex</c>).</summary>
+    internal TransactionIndex TxnIndex => _txnIndex;
+
     /// <summary>Creates an empty active segment; existing files of that name are overwritten.</summary>
     public static LogSegment Create(string directory, long baseOffset, LogConfig config)
     {
-        foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix })
+        foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix, LogFileNames.TxnIndexSuffix })
         {
             File.Delete(LogFileNames.SegmentPath(directory, baseOffset, suffix));
         }
@@ -177,6 +182,7 @@ public sealed partial class LogSegment : IDisposable
         RandomAccess.FlushToDisk(_log);
         _offsetIndex.Flush();
         _timeIndex.Flush();
+        _txnIndex.Flush();
     }
 
     /// <summary>Renames the three files with the ".deleted" suffix; open handles keep serving in-flight reads.</summary>
@@ -187,6 +193,7 @@ public sealed partial class LogSegment : IDisposable
         LogPath = newLogPath;
         _offsetIndex.Rename(_offsetIndex.FilePath + LogFileNames.DeletedSuffix);
         _timeIndex.Rename(_timeIndex.FilePath + LogFileNames.DeletedSuffix);
+        _txnIndex.Rename(_txnIndex.FilePath + LogFileNames.DeletedSuffix);
     }
 
     /// <summary>Closes the handles and deletes the files under their current names.</summary>
@@ -196,6 +203,7 @@ public sealed partial class LogSegment : IDisposable
         File.Delete(LogPath);
         _offsetIndex.DeleteFile();
         _timeIndex.DeleteFile();
+        _txnIndex.DeleteFile();
     }
 
     /// <summary>Closes without flushing; trims index files so the next open finds no preallocated tail.</summary>

@@ -92,7 +92,7 @@ public sealed partial class PartitionLog
                 // Later segments were written after the damaged bytes and cannot be trusted either.
                 for (int j = i + 1; j < baseOffsets.Count; j++)
                 {
-                    foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix })
+                    foreach (string suffix in new[] { LogFileNames.LogSuffix, LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix, LogFileNames.TxnIndexSuffix })
                     {
                         File.Delete(LogFileNames.SegmentPath(directory, baseOffsets[j], suffix));
                     }
@@ -150,7 +150,8 @@ public sealed partial class PartitionLog
                 logs.Add(baseOffset);
             }
             else if (LogFileNames.TryParseBaseOffset(name, LogFileNames.IndexSuffix, out baseOffset)
-                || LogFileNames.TryParseBaseOffset(name, LogFileNames.TimeIndexSuffix, out baseOffset))
+                || LogFileNames.TryParseBaseOffset(name, LogFileNames.TimeIndexSuffix, out baseOffset)
+                || LogFileNames.TryParseBaseOffset(name, LogFileNames.TxnIndexSuffix, out baseOffset))
             {
                 indexes.Add((path, baseOffset));
             }

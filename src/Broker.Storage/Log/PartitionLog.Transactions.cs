@@ -80,6 +80,41 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>An abort marker is in the log: the aborted-transaction index learns it. Caller holds the lock.</summary>
-    partial void OnTransactionAborted(in CompletedTransaction aborted);
+    /// <summary>
+    /// An abort marker is in the log: the index of the segment holding the marker learns it (once: a rebuild replaying
+    /// the marker finds it there). Caller holds the lock.
+    /// </summary>
+    private void OnTransactionAborted(in CompletedTransaction aborted)
+    {
+        LogSegment[] segments = _segments;
+        LogSegment segment = segments[FloorSegment(segments, aborted.LastOffset)];
+        try
+        {
+            segment.TxnIndex.Append(new AbortedTransaction(aborted.ProducerId, aborted.FirstOffset, aborted.LastOffset, aborted.LastStableOffset));
+        }
+        catch (IOException e) when (e is not KafkaStorageException)
+        {
+            throw DirFailed("append to the transaction index", e);
+        }
+    }
+
+    /// <summary>
+    /// The aborted transactions a read of [<paramref name="fetchOffset"/>, <paramref name="upperBoundOffset"/>) must
+    /// tell a read_committed consumer about: those whose abort marker is at or after the fetch offset and whose first
+    /// offset is below the bound, from the segment holding the fetch offset onwards (Kafka's collectAbortedTxns; every
+    /// later segment is looked at, since a transaction begun below the bound may be aborted much later: aborts are
+    /// rare and the indexes are in memory).
+    /// Thread-safe.
+    /// </summary>
+    public IReadOnlyList<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBoundOffset)
+    {
+        var found = new List<AbortedTransaction>();
+        LogSegment[] segments = _segments;
+        for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
+        {
+            segments[i].TxnIndex.Collect(fetchOffset, upperBoundOffset, found);
+        }
+
+        return found;
+    }
 }
