@@ -188,6 +188,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(GroupCoordinatorOptions.From(config));
         services.AddSingleton<IOffsetsTopic, LocalOffsetsTopic>();
         services.AddSingleton<GroupCoordinator>();
+        services.AddSingleton(Transactions.TransactionCoordinatorOptions.From(config));
+        services.AddSingleton<Transactions.ITransactionStateTopic, Transactions.TransactionStateTopic>();
+        services.AddSingleton<Transactions.ITxnMarkerChannel, Transactions.TxnMarkerChannel>();
+        services.AddSingleton<Transactions.TransactionCoordinator>();
+        services.AddSingleton<IRequestHandler, AddPartitionsToTxnHandler>();
+        services.AddSingleton<IRequestHandler, AddOffsetsToTxnHandler>();
+        services.AddSingleton<IRequestHandler, EndTxnHandler>();
+        services.AddSingleton<IRequestHandler, TxnOffsetCommitHandler>();
         services.AddSingleton<IRequestHandler, FindCoordinatorHandler>();
         services.AddSingleton<IRequestHandler, JoinGroupHandler>();
         services.AddSingleton<IRequestHandler, SyncGroupHandler>();
@@ -224,6 +232,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
         services.AddHostedService(sp => sp.GetRequiredService<BrokerServer>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCoordinator>());
+        services.AddHostedService(sp => sp.GetRequiredService<Transactions.TransactionCoordinator>());
         services.AddHostedService<ReplicaMaintenance>();
         services.AddHostedService<BrokerStartedMarker>();
         return services;

@@ -48,5 +48,9 @@ public static partial class BrokerConfigDef
             "Largest transaction timeout a producer may ask for, in milliseconds."),
         Int("transactional.id.expiration.ms", "604800000", AtLeast(1), High,
             "A transactional id with no activity for this long is forgotten, in milliseconds."),
+        Int("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000", AtLeast(1), Low,
+            "How often the transaction coordinator looks for transactions past their timeout (and aborts them), in milliseconds."),
+        Int("transaction.remove.expired.transaction.cleanup.interval.ms", "3600000", AtLeast(1), Low,
+            "How often the transaction coordinator removes transactional ids past transactional.id.expiration.ms, in milliseconds."),
     ];
 }

@@ -48,6 +48,12 @@ internal sealed class ConsumerGroup
 
     public Dictionary<TopicPartition, OffsetCommitValue> Offsets { get; } = [];
 
+    /// <summary>
+    /// Offsets committed inside transactions (TxnOffsetCommit), by producer id, not visible until the transaction's
+    /// commit marker reaches the group's partition (then they move to <see cref="Offsets"/>; an abort drops them).
+    /// </summary>
+    public Dictionary<long, Dictionary<TopicPartition, OffsetCommitValue>> PendingTxnOffsets { get; } = [];
+
     /// <summary>Rebalance / initial delay / pending-sync timer of the current phase.</summary>
     public ITimer? PhaseTimer { get; set; }
 

@@ -130,6 +130,18 @@ public sealed partial class GroupCoordinator : IHostedService
                     groups++;
                 }
 
+                if (_replayedPendingTxn.TryRemove(partition, out var pendingTxn))
+                {
+                    foreach (var (producerId, byGroup) in pendingTxn)
+                    {
+                        foreach (var (groupId, map) in byGroup)
+                        {
+                            var group = _groups.GetOrAdd(groupId, id => new ConsumerGroup(id, partition, NowMs()));
+                            lock (group.Sync) group.PendingTxnOffsets[producerId] = map;
+                        }
+                    }
+                }
+
                 _partitions[partition] = new PartitionOwnership(loadId, Loaded: true);
             }
 
@@ -155,6 +167,7 @@ public sealed partial class GroupCoordinator : IHostedService
     {
         var offsets = new Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>>(StringComparer.Ordinal);
         var groups = new Dictionary<string, GroupMetadataRecord?>(StringComparer.Ordinal);
+        var pendingTxn = new Dictionary<long, Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>>>();
         foreach (var chunk in _topic.ReadAll(partition))
         {
             if (!OwnsLoad(partition, loadId)) return null;
@@ -163,7 +176,12 @@ public sealed partial class GroupCoordinator : IHostedService
             {
                 var batch = span[..header.TotalSize];
                 span = span[header.TotalSize..];
-                if (header.IsControl) continue;
+                if (header.IsControl)
+                {
+                    ReplayMarker(batch, header.ProducerId, offsets, pendingTxn);
+                    continue;
+                }
+
                 if (header.Compression != CompressionType.None)
                 {
                     LogSkippedCompressed(partition, header.BaseOffset);
@@ -184,7 +202,12 @@ public sealed partial class GroupCoordinator : IHostedService
                         }
                         else
                         {
-                            if (!offsets.TryGetValue(key.Group, out var map)) offsets[key.Group] = map = [];
+                            // A transactional commit waits for its transaction's marker (see ReplayMarker).
+                            var target = offsets;
+                            if (header.IsTransactional && header.ProducerId >= 0
+                                && !pendingTxn.TryGetValue(header.ProducerId, out target))
+                                pendingTxn[header.ProducerId] = target = new(StringComparer.Ordinal);
+                            if (!target!.TryGetValue(key.Group, out var map)) target[key.Group] = map = [];
                             map[tp] = OffsetsRecordCodec.DecodeOffsetValue(record.Value.ToArray());
                         }
                     }
@@ -196,7 +219,28 @@ public sealed partial class GroupCoordinator : IHostedService
             }
         }
 
+        // Transactions still open at the end of the log keep their offsets pending until their marker arrives.
+        _replayedPendingTxn[partition] = pendingTxn;
         return (offsets, groups);
+    }
+
+    /// <summary>
+    /// A control batch (Kafka's control record key: int16 version, int16 type, 0 = abort, 1 = commit) ends the
+    /// producer's transaction: its offsets become committed or are dropped.
+    /// </summary>
+    private static void ReplayMarker(ReadOnlySpan<byte> batch, long producerId,
+        Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>> offsets,
+        Dictionary<long, Dictionary<string, Dictionary<TopicPartition, OffsetCommitValue>>> pendingTxn)
+    {
+        var reader = new RecordReader(batch);
+        if (!reader.TryReadNext(out var record) || record.KeyIsNull || record.Key.Length < 4) return;
+        bool commit = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(record.Key[2..]) == 1;
+        if (!pendingTxn.Remove(producerId, out var pending) || !commit) return;
+        foreach (var (group, map) in pending)
+        {
+            if (!offsets.TryGetValue(group, out var target)) offsets[group] = target = [];
+            foreach (var (tp, value) in map) target[tp] = value;
+        }
     }
 
     private ConsumerGroup? Restore(string groupId, int partition, GroupMetadataRecord? record, Dictionary<TopicPartition, OffsetCommitValue>? offsets)

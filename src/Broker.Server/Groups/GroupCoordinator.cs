@@ -29,6 +29,9 @@ public sealed partial class GroupCoordinator : IDisposable
     private readonly ConcurrentDictionary<int, PartitionOwnership> _partitions = new();
     private readonly Lock _ownershipLock = new();
     private long _lastLoadId;
+
+    /// <summary>Open transactions' offsets found by a partition's replay, handed from Replay to Load (same thread).</summary>
+    private readonly ConcurrentDictionary<int, Dictionary<long, Dictionary<string, Dictionary<Storage.TopicPartition, Records.OffsetCommitValue>>>> _replayedPendingTxn = new();
     private ITimer? _expiryTimer;
 
     public GroupCoordinator(IOffsetsTopic topic, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger)

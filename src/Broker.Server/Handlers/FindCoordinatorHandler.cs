@@ -8,10 +8,10 @@ namespace Broker.Server.Handlers;
 
 /// <summary>
 /// FindCoordinator v0–4: key type 0 (group) answers the leader of the group's <c>__consumer_offsets</c> partition,
-/// creating the topic on first use; key type 1 (transaction) answers COORDINATOR_NOT_AVAILABLE until transactions
-/// exist. v4 answers one entry per requested key.
+/// creating the topic on first use; key type 1 (transaction) the leader of the id's <c>__transaction_state</c>
+/// partition, likewise. v4 answers one entry per requested key.
 /// </summary>
-public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : RequestHandler<FindCoordinatorRequest>
+public sealed class FindCoordinatorHandler(GroupCoordinator coordinator, Transactions.TransactionCoordinator transactions) : RequestHandler<FindCoordinatorRequest>
 {
     private const sbyte GroupKeyType = 0;
     private const sbyte TransactionKeyType = 1;
@@ -60,14 +60,14 @@ public sealed class FindCoordinatorHandler(GroupCoordinator coordinator) : Reque
     {
         switch (keyType)
         {
-            case GroupKeyType:
-                var (error, node) = await coordinator.FindCoordinatorAsync(key);
+            case GroupKeyType or TransactionKeyType:
+                var (error, node) = keyType == GroupKeyType
+                    ? await coordinator.FindCoordinatorAsync(key)
+                    : await transactions.FindCoordinatorAsync(key);
                 // The coordinator's address on the listener the client used, as Metadata answers.
                 if (error == ErrorCode.None && node?.On(listener) is null)
                     return (ErrorCode.CoordinatorNotAvailable, $"The coordinator has no {listener} listener", null);
                 return (error, error == ErrorCode.None ? null : error.Message(), node?.On(listener));
-            case TransactionKeyType:
-                return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported yet.", null);
             default:
                 return (ErrorCode.InvalidRequest, $"Unknown coordinator type {keyType} in FindCoordinator request", null);
         }

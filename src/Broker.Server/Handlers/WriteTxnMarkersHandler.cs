@@ -2,6 +2,7 @@ using Broker.Coordination.Acls;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
 using Broker.Server.Cluster;
+using Broker.Server.Groups;
 using Broker.Server.Partitions;
 using Broker.Server.Requests;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ namespace Broker.Server.Handlers;
 /// TRANSACTION_COORDINATOR_FENCED (coordinator epoch older than the last marker's), REQUEST_TIMED_OUT,
 /// KAFKA_STORAGE_ERROR. Kafka allows only ClusterAction callers; without an authorizer any connection may send it.
 /// </summary>
-public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, ILogger<WriteTxnMarkersHandler> logger)
+public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClusterMetadata cluster, TimeProvider time, GroupCoordinator groups, ILogger<WriteTxnMarkersHandler> logger)
     : RequestHandler<WriteTxnMarkersRequest>
 {
     /// <summary>How long a marker may wait for its replication (Kafka's request.timeout.ms default; the request has no timeout).</summary>
@@ -30,7 +31,7 @@ public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClu
         var response = new WriteTxnMarkersResponse();
         // Kafka: only brokers (ClusterAction on the cluster) write markers; anyone else gets the error on every partition.
         bool allowed = context.IsAllowedOnCluster(AclOperation.ClusterAction);
-        var pending = new List<(Partition Partition, long Offset, int Epoch, WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult Result)>();
+        var pending = new List<(Partition Partition, long Offset, int Epoch, WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult Result, WriteTxnMarkersRequest.WritableTxnMarker Marker)>();
         foreach (var marker in request.Markers)
         {
             var markerResult = new WriteTxnMarkersResponse.WritableTxnMarkerResult { ProducerId = marker.ProducerId };
@@ -64,7 +65,7 @@ public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClu
                         continue;
                     }
 
-                    pending.Add((partition, append.Log.LastOffset + 1, append.LeaderEpoch, result));
+                    pending.Add((partition, append.Log.LastOffset + 1, append.LeaderEpoch, result, marker));
                 }
             }
         }
@@ -77,6 +78,10 @@ public sealed partial class WriteTxnMarkersHandler(ReplicaManager replicas, IClu
             for (int i = 0; i < pending.Count; i++)
             {
                 pending[i].Result.ErrorCode = (short)waits[i].Result;
+                // A marker on __consumer_offsets ends the producer's transactional offset commits there: the group
+                // coordinator makes them visible (commit) or drops them (abort).
+                if (waits[i].Result == ErrorCode.None && pending[i].Partition.Id.Topic == LocalOffsetsTopic.TopicName)
+                    groups.CompleteTxnOffsets(pending[i].Partition.Id.Partition, pending[i].Marker.ProducerId, pending[i].Marker.TransactionResult);
             }
         }
 

@@ -38,7 +38,9 @@ public sealed partial class PartitionLog
             while (at < batches.Length)
             {
                 RecordBatchHeader header = RecordBatchHeader.Read(batches[at..]);
-                if (header.ProducerId >= 0)
+                // A batch without a sequence (-1) is a coordinator's write (TxnOffsetCommit offsets, as Kafka's
+                // coordinator-origin appends): its sequence is not validated.
+                if (header.ProducerId >= 0 && header.BaseSequence >= 0)
                 {
                     RecordBatchError producerError = Producers.Check(header, next, out BatchMetadata duplicate);
                     if (producerError != RecordBatchError.None)

@@ -4,6 +4,8 @@ using Broker.Protocol.Messages;
 using Broker.Server.Handlers;
 using Broker.Server.Producers;
 using Broker.Server.Requests;
+using Broker.Server.Tests.Transactions;
+using Broker.Server.Transactions;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Server.Tests.Handlers;
@@ -16,7 +18,7 @@ public class InitProducerIdHandlerTests
     public async Task NonTransactional_GetsFreshIdsWithEpochZero(short version)
     {
         var allocator = new CountingAllocator(start: 3000);
-        var handler = new InitProducerIdHandler(allocator, NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(allocator, NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse first = await Handle(handler, version, new InitProducerIdRequest { TransactionTimeoutMs = -1 });
         InitProducerIdResponse second = await Handle(handler, version, new InitProducerIdRequest { TransactionTimeoutMs = -1 });
@@ -29,7 +31,7 @@ public class InitProducerIdHandlerTests
     public async Task EpochBump_V3_KeepsIdAndIncrementsEpoch()
     {
         var allocator = new CountingAllocator(start: 0);
-        var handler = new InitProducerIdHandler(allocator, NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(allocator, NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse response = await Handle(handler, 3, new InitProducerIdRequest { ProducerId = 77, ProducerEpoch = 4 });
 
@@ -40,7 +42,7 @@ public class InitProducerIdHandlerTests
     [Test]
     public async Task EpochBump_AtExhaustedEpoch_GetsNewIdWithEpochZero()
     {
-        var handler = new InitProducerIdHandler(new CountingAllocator(start: 500), NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(new CountingAllocator(start: 500), NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse response = await Handle(handler, 4, new InitProducerIdRequest { ProducerId = 77, ProducerEpoch = short.MaxValue - 1 });
 
@@ -51,7 +53,7 @@ public class InitProducerIdHandlerTests
     [TestCase(-1L, (short)3)]
     public async Task IncompleteBumpRequest_GetsFreshId(long producerId, short epoch)
     {
-        var handler = new InitProducerIdHandler(new CountingAllocator(start: 9), NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(new CountingAllocator(start: 9), NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse response = await Handle(handler, 4, new InitProducerIdRequest { ProducerId = producerId, ProducerEpoch = epoch });
 
@@ -59,14 +61,15 @@ public class InitProducerIdHandlerTests
     }
 
     [Test]
-    public async Task Transactional_IsRefusedWithFatalError()
+    public async Task Transactional_IsAnsweredByTheTransactionCoordinator()
     {
         var allocator = new CountingAllocator(start: 0);
-        var handler = new InitProducerIdHandler(allocator, NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(allocator, NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse response = await Handle(handler, 4, new InitProducerIdRequest { TransactionalId = "tx-1", TransactionTimeoutMs = 60000 });
 
-        Assert.That(response.ErrorCode, Is.EqualTo((short)ErrorCode.TransactionalIdAuthorizationFailed));
+        // No __transaction_state partition is loaded here: the client must look the coordinator up.
+        Assert.That(response.ErrorCode, Is.EqualTo((short)ErrorCode.NotCoordinator));
         Assert.That((response.ProducerId, response.ProducerEpoch), Is.EqualTo((-1L, (short)-1)));
         Assert.That(allocator.Calls, Is.EqualTo(0));
     }
@@ -74,13 +77,17 @@ public class InitProducerIdHandlerTests
     [Test]
     public async Task AllocationFailure_IsCoordinatorNotAvailable()
     {
-        var handler = new InitProducerIdHandler(new FailingAllocator(), NullLogger<InitProducerIdHandler>.Instance);
+        var handler = new InitProducerIdHandler(new FailingAllocator(), NoTransactions(), NullLogger<InitProducerIdHandler>.Instance);
 
         InitProducerIdResponse response = await Handle(handler, 4, new InitProducerIdRequest());
 
         Assert.That(response.ErrorCode, Is.EqualTo((short)ErrorCode.CoordinatorNotAvailable));
         Assert.That(response.ProducerId, Is.EqualTo(-1));
     }
+
+    private static TransactionCoordinator NoTransactions() =>
+        new(new InMemoryTransactionStateTopic(), new SequentialAllocator(), new StaticCluster(), new RecordingMarkerChannel(),
+            new TransactionCoordinatorOptions(), TimeProvider.System, NullLogger<TransactionCoordinator>.Instance);
 
     private static async Task<InitProducerIdResponse> Handle(IRequestHandler handler, short version, InitProducerIdRequest request)
     {

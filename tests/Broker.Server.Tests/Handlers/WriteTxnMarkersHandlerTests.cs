@@ -36,7 +36,9 @@ public class WriteTxnMarkersHandlerTests
         _replicas = new ReplicaManager(_logs, config, time);
         _partition = _replicas.Host(new Storage.TopicPartition("t", 0), KafkaUuid.Zero, leader: false);
         _partition.MakeLeader(5, [1, 2], [1, 2], 0);
-        _handler = new WriteTxnMarkersHandler(_replicas, new ProduceHandlerLeadershipTests.NoCluster(), TimeProvider.System, NullLogger<WriteTxnMarkersHandler>.Instance);
+        _handler = new WriteTxnMarkersHandler(_replicas, new ProduceHandlerLeadershipTests.NoCluster(), TimeProvider.System,
+            new Broker.Server.Groups.GroupCoordinator(new Groups.InMemoryOffsetsTopic(), new Broker.Server.Groups.GroupCoordinatorOptions(), TimeProvider.System, NullLogger<Broker.Server.Groups.GroupCoordinator>.Instance),
+            NullLogger<WriteTxnMarkersHandler>.Instance);
     }
 
     [TearDown]
