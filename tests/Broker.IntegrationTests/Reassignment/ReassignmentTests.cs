@@ -15,6 +15,9 @@ namespace Broker.IntegrationTests.Reassignment;
 [Category("Replication")]
 public sealed class ReassignmentTests : ReplicationTestBase
 {
+    /// <summary>A 30 s ZooKeeper session, so that a broker paused for a few seconds is still registered.</summary>
+    private static readonly Dictionary<string, string> LongSessions = new() { ["zookeeper.session.timeout.ms"] = "30000" };
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(40);
 
     [Test]
@@ -71,7 +74,9 @@ public sealed class ReassignmentTests : ReplicationTestBase
     [Test]
     public async Task CancellingMidway_RevertsToTheOriginReplicas_AndStopsTheAddedOnes()
     {
-        await StartClusterAsync();
+        // The paused broker must stay registered (live) while paused: with the 6 s session a CI run's controller saw it
+        // expire before it read the request and refused it ("The proposed assignment contains non-live brokers").
+        await StartClusterAsync(LongSessions);
         string topic = await CreateReplicatedTopicAsync("cancel", 1, replicationFactor: 1, minInsyncReplicas: 1);
         int origin = (await Cluster.ReplicasAsync(topic, 0)).Single();
         int[] added = new[] { 1, 2, 3 }.Where(b => b != origin).ToArray();
@@ -106,28 +111,35 @@ public sealed class ReassignmentTests : ReplicationTestBase
     [Test]
     public async Task ANewController_FinishesAReassignmentItsPredecessorStarted()
     {
-        await StartClusterAsync();
+        // The paused broker stays registered (live) through the pause, as in the cancel test.
+        await StartClusterAsync(LongSessions);
         string topic = await CreateReplicatedTopicAsync("failover", 1, replicationFactor: 1, minInsyncReplicas: 1);
         int origin = (await Cluster.ReplicasAsync(topic, 0)).Single();
         int controller = await Cluster.WaitForControllerAsync();
         int paused = new[] { 1, 2, 3 }.First(b => b != controller && b != origin);
         Cluster.Broker(paused).Pause();
         int[] target = [origin, paused];
+        int next;
         try
         {
             await RequestAsync(topic, 0, target);
             await Poll.UntilAsync(async () => (await ReadTopicAsync(topic)).AddingReplicas.ContainsKey(0), Deadline, "the reassignment to start");
+
+            // The controller goes while the added replica cannot catch up: resuming it first let it catch up (one
+            // batch) before the stop in a CI run, so the old controller completed the reassignment itself.
+            Note($"stopping controller {controller}");
+            Assert.That(Cluster.Broker(controller).Stop(), Is.EqualTo(0));
+            next = await Cluster.WaitForControllerAsync(id => id != controller);
+            Note($"new controller {next}");
         }
         finally
         {
             Cluster.Broker(paused).Resume();
         }
 
-        // The controller goes before the paused broker could catch up (its fetcher resumes only now).
-        Note($"stopping controller {controller}");
-        Assert.That(Cluster.Broker(controller).Stop(), Is.EqualTo(0));
-        int next = await Cluster.WaitForControllerAsync(id => id != controller);
-        Note($"new controller {next}");
+        // The old controller may have been the origin replica (then the only one in sync): it comes back so the
+        // partition is led again and the target set can be in sync.
+        await Cluster.Broker(controller).StartAsync();
         await WaitForCompletionAsync(topic, 0, target);
         Assert.That(Cluster.Broker(next).Output.Any(l => l.Contains($"reassignment of {topic}-0 completed")), Is.True,
             "the new controller completed the reassignment");
